@@ -1,0 +1,142 @@
+// The database module: opens the embedded PGlite (default) or PostgreSQL, gives
+// out the Prisma client, runs migrations, and provides cross-process locks.
+// Everything else reaches the database through the `Database` returned here.
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDirectory, type DataDirectoryLock } from './pglite-lock.js';
+import { applyMigrations, readMigrations, type MigrationReport } from './migrate.js';
+import { pgSession, pgliteSession, type SqlSession } from './sql-runner.js';
+
+export type Prisma = PrismaClient;
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  /** dataDir null = in-memory (tests). */
+  | { kind: 'pglite'; dataDir: string | null };
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly prisma: PrismaClient;
+  /** Applies pending migrations; safe when several replicas start together. */
+  migrate(): Promise<MigrationReport>;
+  /**
+   * Runs `fn` only if no other process (or caller) holds `lockName`; returns
+   * `{ ran: false }` at once otherwise. PostgreSQL advisory lock on a pinned
+   * session; in-process for PGlite (which one process owns).
+   */
+  tryWithLock<T>(lockName: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /** Cheap liveness probe for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function databaseTarget(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): DatabaseTarget {
+  return config.DATABASE_URL
+    ? { kind: 'postgres', url: config.DATABASE_URL }
+    : { kind: 'pglite', dataDir: path.resolve(config.DATA_DIR) };
+}
+
+export async function openDatabase(target: DatabaseTarget, options: { command: string }): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir, options.command);
+}
+
+/** A stable 64-bit advisory lock key per lock name. */
+function lockKey(lockName: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(`account-health:${lockName}`)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return BigInt.asIntN(64, hash).toString();
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (restart, failover) must not crash the
+  // process; the pool replaces it on next use.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+
+  async function withSession<T>(fn: (session: SqlSession, client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      return await fn(pgSession(client), client);
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    prisma,
+    migrate: () =>
+      withSession(async (session) => {
+        // Blocking lock: replicas starting together wait for the first to finish.
+        await session.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('migrate')]);
+        try {
+          return await applyMigrations(session, await readMigrations());
+        } finally {
+          await session.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey('migrate')]);
+        }
+      }),
+    tryWithLock: (lockName, fn) =>
+      withSession(async (session) => {
+        const key = lockKey(lockName);
+        const [row] = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+        if (!row?.locked) return { ran: false } as const;
+        try {
+          return { ran: true, value: await fn() } as const;
+        } finally {
+          await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+        }
+      }),
+    async ping() {
+      await withSession((session) => session.query('SELECT 1'));
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | null, command: string): Promise<Database> {
+  const lock: DataDirectoryLock | null = dataDir ? await lockDataDirectory(dataDir, command) : null;
+  let client: PGlite;
+  try {
+    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const held = new Set<string>();
+  const session = pgliteSession(client);
+
+  return {
+    kind: 'pglite',
+    prisma,
+    migrate: async () => applyMigrations(session, await readMigrations()),
+    async tryWithLock(lockName, fn) {
+      if (held.has(lockName)) return { ran: false };
+      held.add(lockName);
+      try {
+        return { ran: true, value: await fn() };
+      } finally {
+        held.delete(lockName);
+      }
+    },
+    async ping() {
+      await session.query('SELECT 1');
+    },
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+      await lock?.release();
+    },
+  };
+}
