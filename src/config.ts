@@ -30,11 +30,11 @@ export const envSchema = z
         .optional(),
     ),
     PORT: optionalText.pipe(
-      z.coerce
-        .number({ error: 'must be a whole number between 1 and 65535' })
-        .int('must be a whole number between 1 and 65535')
-        .min(0, 'must be a whole number between 1 and 65535')
-        .max(65535, 'must be a whole number between 1 and 65535')
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a whole number between 1 and 65535 (0 picks a free port)')
+        .transform(Number)
+        .pipe(z.number().max(65535, 'must be a whole number between 1 and 65535 (0 picks a free port)'))
         .default(3000),
     ),
     ADMIN_USER_IDS: optionalText.pipe(

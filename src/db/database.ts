@@ -113,6 +113,11 @@ async function openPglite(dataDir: string | null, command: string): Promise<Data
     await lock?.release();
     throw error;
   }
+  return openPgliteFromClient(client, lock);
+}
+
+/** Wraps an already opened PGlite (tests load a migrated dump this way). */
+export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | null = null): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   const held = new Set<string>();
   const session = pgliteSession(client);

@@ -43,6 +43,17 @@ export async function diffMigrationsToSchema(projectDir: string): Promise<string
   }
 }
 
+/** Node has WebAssembly; our ES-only lib settings do not declare it. */
+interface WasmRuntime {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, object>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+function wasmRuntime(): WasmRuntime {
+  return (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
+}
+
 let loaded: Promise<typeof engineBindings> | undefined;
 
 /**
@@ -54,8 +65,8 @@ function loadSchemaEngine(): Promise<typeof engineBindings> {
     const require = createRequire(import.meta.url);
     const entry = require.resolve('@prisma/schema-engine-wasm');
     const wasmPath = path.join(path.dirname(entry), 'schema_engine_bg.wasm');
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': engineBindings as unknown as WebAssembly.ModuleImports,
+    const { instance } = await wasmRuntime().instantiate(await readFile(wasmPath), {
+      './schema_engine_bg.js': engineBindings,
     });
     engineBindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();

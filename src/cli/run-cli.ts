@@ -1,0 +1,52 @@
+// account-health command line: one file per command, dispatched from here.
+import { ConfigError, loadConfig } from '../config.js';
+import { DataDirectoryInUseError } from '../db/pglite-lock.js';
+import { MigrationError } from '../db/migrate.js';
+import { UsageError, type CliCommand, type CliIo } from './command.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+
+const commands: CliCommand[] = [
+  serveCommand,
+  migrateCommand,
+];
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: account-health <command> [arguments]   (account-health <command> --help for details)',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`account-health: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(args, loadConfig(env), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`account-health ${command.name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof MigrationError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}

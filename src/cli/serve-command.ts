@@ -1,0 +1,33 @@
+import { UsageError, type CliCommand } from './command.js';
+import { startServer } from '../server/start-server.js';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'migrate, then run the Slack app, the ingestion API and the scheduler',
+  usage: `account-health serve      (also: npm start)
+
+Applies pending migrations, then serves on PORT (default 3000):
+  POST /slack/events      Slack events, commands and interactivity (HTTP mode)
+  POST /api/v1/accounts   ingestion API (Bearer token from "token create")
+  POST /api/v1/metrics
+  GET  /healthz           200 while the database answers
+With SLACK_APP_TOKEN set, Slack is reached through Socket Mode instead.
+Recomputes scores on RECOMPUTE_CRON and delivers alerts. SIGTERM stops it
+gracefully: the scheduler stops, in-flight work finishes, the database closes.`,
+  async run(args, config, io) {
+    if (args.length > 0) throw new UsageError(`serve takes no arguments (got "${args.join(' ')}")`);
+    const server = await startServer({ config });
+    io.out(`account-health listening on port ${server.port}`);
+    await new Promise<void>((resolve) => {
+      const shutdown = () => {
+        server.stop().then(resolve, (error: unknown) => {
+          io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          resolve();
+        });
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+// The HTTP surface beside Slack's endpoint: /healthz and the ingestion API.
+import express, { type Express, type Router } from 'express';
+import type { AppDeps } from '../app-deps.js';
+
+export type MountRoutes = (router: Router, deps: AppDeps) => void;
+
+const apiRoutes: MountRoutes[] = [
+  // ingestion API route groups (one per http/*.ts file)
+];
+
+export function createHttpApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await deps.db.ping();
+      res.status(200).json({ ok: true, database: deps.db.kind });
+    } catch (error) {
+      deps.logger.warn('health check: database unreachable', { error });
+      res.status(503).json({ ok: false, error: 'database unreachable' });
+    }
+  });
+
+  const api = express.Router();
+  for (const mount of apiRoutes) mount(api, deps);
+  app.use('/api/v1', api);
+  return app;
+}

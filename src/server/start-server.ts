@@ -1,0 +1,92 @@
+// `serve`: migrate, then run the Slack app, the ingestion API and the scheduler
+// in one process; stop gracefully on SIGTERM/SIGINT.
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import { systemClock, type AppDeps, type Clock } from '../app-deps.js';
+import { requireSlackMode, type Config } from '../config.js';
+import { databaseTarget, openDatabase, type Database } from '../db/database.js';
+import { createHttpApp } from '../http/create-http-app.js';
+import { createLogger, type Level, type Logger } from '../logger.js';
+import { createSlackApp } from '../slack/create-slack-app.js';
+import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
+import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
+
+export interface ServerOptions {
+  config: Config;
+  /** Tests pass an already opened database; otherwise one is opened from config. */
+  db?: Database;
+  logger?: Logger;
+  clock?: Clock;
+  tuning?: SlackClientTuning;
+  unhandledRequestTimeoutMillis?: number;
+  /** Tests drive jobs explicitly; serve runs them on their schedules. */
+  runBackgroundJobs?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  app: App;
+  jobs: BackgroundJobs | null;
+  /** Stops taking requests, lets in-flight work finish, stops jobs, closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const mode = requireSlackMode(config);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level });
+  const ownsDb = options.db === undefined;
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'serve' }));
+  try {
+    const report = await db.migrate();
+    if (report.applied.length > 0) logger.info('database migrated', { applied: report.applied });
+
+    const tuning = options.tuning ?? DEFAULT_SLACK_TUNING;
+    const deps: AppDeps = {
+      config,
+      db,
+      logger,
+      clock: options.clock ?? systemClock,
+      slack: createSlackClient(mode.botToken, config, logger, tuning),
+    };
+    const httpApp = createHttpApp(deps);
+    const app = createSlackApp({
+      mode,
+      deps,
+      http: httpApp,
+      tuning,
+      ...(options.unhandledRequestTimeoutMillis ? { unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis } : {}),
+    });
+    await app.init();
+    if (mode.kind === 'socket') await app.start();
+
+    const server = http.createServer(httpApp);
+    server.listen(config.PORT);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const jobs = options.runBackgroundJobs === false ? null : startBackgroundJobs(deps);
+    logger.info('account-health is serving', { port, slack: mode.kind, database: db.kind });
+
+    let stopping: Promise<void> | null = null;
+    const stop = () => {
+      stopping ??= (async () => {
+        logger.info('shutting down');
+        await jobs?.stop();
+        server.close();
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.once('close', () => resolve()));
+        if (mode.kind === 'socket') await app.stop();
+        if (ownsDb) await db.close();
+      })();
+      return stopping;
+    };
+    return { url: `http://127.0.0.1:${port}`, port, deps, app, jobs, stop };
+  } catch (error) {
+    if (ownsDb) await db.close();
+    throw error;
+  }
+}

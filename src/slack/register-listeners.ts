@@ -1,0 +1,13 @@
+// Every Slack feature registers its listeners here, one line per feature file.
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../app-deps.js';
+
+export type RegisterListeners = (app: App, deps: AppDeps) => void;
+
+const features: RegisterListeners[] = [
+  // feature registrations (one per listeners/*.ts file)
+];
+
+export function registerListeners(app: App, deps: AppDeps): void {
+  for (const register of features) register(app, deps);
+}

@@ -1,0 +1,266 @@
+// A fake Slack Web API on loopback. It answers the methods account-health uses
+// the way Slack does (form or JSON bodies, `ok:false` errors with HTTP 200,
+// 429 + Retry-After), records every call, keeps channel histories (with message
+// metadata, which alert delivery uses for idempotency), and serves
+// `response_url`s. Scripted faults let tests inject 429s, 5xx, and timeouts.
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface StoredMessage {
+  ts: string;
+  channel: string;
+  text?: unknown;
+  blocks?: unknown;
+  thread_ts?: string;
+  metadata?: unknown;
+  user: string;
+}
+
+export type ScriptedReply =
+  | { status: number; body?: Record<string, unknown>; headers?: Record<string, string> }
+  | { hang: true };
+
+export interface FakeUser {
+  id: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  real_name?: string;
+  tz?: string;
+}
+
+export const FAKE_BOT_USER_ID = 'UBOT000001';
+export const FAKE_TEAM_ID = 'T0FAKE0001';
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
+  readonly messages = new Map<string, StoredMessage[]>();
+  readonly users = new Map<string, FakeUser>();
+  /** Channels the bot is not in (posting answers not_in_channel until joined). */
+  readonly notInChannel = new Set<string>();
+  readonly missingChannels = new Set<string>();
+  /** When set, more than `perSecond` posts to one channel within a second get 429. */
+  channelRateLimit: { perSecond: number; retryAfterSeconds: number } | null = null;
+  private readonly scripts = new Map<string, ScriptedReply[]>();
+  private readonly postTimes = new Map<string, number[]>();
+  private readonly hanging = new Set<http.ServerResponse>();
+  private tsCounter = 0;
+  private server: http.Server | null = null;
+  private waiters: (() => void)[] = [];
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  /** Base URL for SLACK_API_URL / WebClient slackApiUrl. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    this.server = null;
+  }
+
+  /** Queue replies for the next calls of `method`, before the default behaviour. */
+  script(method: string, ...replies: ScriptedReply[]): void {
+    this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...replies]);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.messages.clear();
+    this.scripts.clear();
+    this.postTimes.clear();
+  }
+
+  /** Resolves when `predicate` holds, re-checked after every request. */
+  async waitFor<T>(predicate: () => T | undefined | false | null, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error('FakeSlack.waitFor timed out');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(remaining, 100));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', this.url);
+    const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    if (url.pathname.startsWith('/response/')) {
+      this.responses.push({ id: url.pathname.slice('/response/'.length), body: args, at: Date.now() });
+      send(res, 200, { ok: true });
+      this.notify();
+      return;
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    this.calls.push({ method, args, at: Date.now() });
+    const scripted = this.scripts.get(method)?.shift();
+    if (scripted) {
+      if ('hang' in scripted) {
+        this.hanging.add(res);
+        this.notify();
+        return;
+      }
+      send(res, scripted.status, scripted.body ?? { ok: scripted.status < 400 }, scripted.headers);
+      this.notify();
+      return;
+    }
+    const [status, body, headers] = this.answer(method, args);
+    send(res, status, body, headers);
+    this.notify();
+  }
+
+  private answer(method: string, args: Record<string, unknown>): [number, Record<string, unknown>, Record<string, string>?] {
+    switch (method) {
+      case 'auth.test':
+        return [200, { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'account-health', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'BFAKE00001' }];
+      case 'chat.postMessage':
+        return this.post(args);
+      case 'chat.update':
+        return this.update(args);
+      case 'chat.postEphemeral':
+        return [200, { ok: true, message_ts: this.nextTs() }];
+      case 'conversations.join': {
+        const channel = String(args.channel ?? '');
+        if (this.missingChannels.has(channel)) return [200, { ok: false, error: 'channel_not_found' }];
+        this.notInChannel.delete(channel);
+        return [200, { ok: true, channel: { id: channel } }];
+      }
+      case 'conversations.history': {
+        const channel = String(args.channel ?? '');
+        const limit = Number(args.limit ?? 100);
+        const history = [...(this.messages.get(channel) ?? [])].reverse().slice(0, limit);
+        return [200, { ok: true, messages: history, has_more: false }];
+      }
+      case 'users.info': {
+        const user = this.users.get(String(args.user ?? ''));
+        if (!user) return [200, { ok: false, error: 'user_not_found' }];
+        return [200, { ok: true, user: { is_admin: false, is_owner: false, ...user } }];
+      }
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+        return [200, { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(typeof args.view === 'object' ? args.view : {}) } }];
+      case 'views.publish':
+        return [200, { ok: true, view: { id: 'VHOME' } }];
+      case 'reactions.add':
+        return [200, { ok: true }];
+      default:
+        return [200, { ok: false, error: 'unknown_method' }];
+    }
+  }
+
+  private post(args: Record<string, unknown>): [number, Record<string, unknown>, Record<string, string>?] {
+    const channel = String(args.channel ?? '');
+    if (this.missingChannels.has(channel)) return [200, { ok: false, error: 'channel_not_found' }];
+    if (this.notInChannel.has(channel)) return [200, { ok: false, error: 'not_in_channel' }];
+    if (this.channelRateLimit) {
+      const now = Date.now();
+      const recent = (this.postTimes.get(channel) ?? []).filter((t) => now - t < 1_000);
+      if (recent.length >= this.channelRateLimit.perSecond) {
+        return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(this.channelRateLimit.retryAfterSeconds) }];
+      }
+      recent.push(now);
+      this.postTimes.set(channel, recent);
+    }
+    const ts = this.nextTs();
+    const message: StoredMessage = { ts, channel, text: args.text, blocks: args.blocks, metadata: args.metadata, user: FAKE_BOT_USER_ID };
+    if (typeof args.thread_ts === 'string') message.thread_ts = args.thread_ts;
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+    return [200, { ok: true, channel, ts, message }];
+  }
+
+  private update(args: Record<string, unknown>): [number, Record<string, unknown>] {
+    const channel = String(args.channel ?? '');
+    const message = this.messages.get(channel)?.find((m) => m.ts === args.ts);
+    if (!message) return [200, { ok: false, error: 'message_not_found' }];
+    message.text = args.text;
+    message.blocks = args.blocks;
+    if (args.metadata !== undefined) message.metadata = args.metadata;
+    return [200, { ok: true, channel, ts: message.ts }];
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Web API client sends form bodies whose complex values are JSON strings. */
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  }
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
