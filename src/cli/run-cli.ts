@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { DataDirectoryInUseError } from '../db/pglite-lock.js';
 import { MigrationError } from '../db/migrate.js';
+import { StartupError } from '../server/start-server.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
@@ -43,7 +44,10 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       io.err(`account-health ${command.name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof MigrationError) {
+    if (error instanceof ConfigError ||
+      error instanceof DataDirectoryInUseError ||
+      error instanceof MigrationError ||
+      error instanceof StartupError) {
       io.err(error.message);
       return 1;
     }

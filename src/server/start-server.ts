@@ -5,13 +5,21 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { systemClock, type AppDeps, type Clock } from '../app-deps.js';
-import { requireSlackMode, type Config } from '../config.js';
+import { ConfigError, requireSlackMode, type Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { createLogger, type Level, type Logger } from '../logger.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
+
+/** Start-up failed for a reason the operator can fix; printed as one line. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
 
 export interface ServerOptions {
   config: Config;
@@ -40,7 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const mode = requireSlackMode(config);
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level });
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'serve' }));
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve' }));
   try {
     const report = await db.migrate();
     if (report.applied.length > 0) logger.info('database migrated', { applied: report.applied });
@@ -61,7 +69,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       tuning,
       ...(options.unhandledRequestTimeoutMillis ? { unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis } : {}),
     });
-    await app.init();
+    await app.init().catch((error: unknown) => {
+      throw describeSlackStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
+    });
     if (mode.kind === 'socket') await app.start();
 
     const server = http.createServer(httpApp);
@@ -89,4 +99,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (ownsDb) await db.close();
     throw error;
   }
+}
+
+/** Bolt's init calls auth.test; turn its failures into one actionable line. */
+function describeSlackStartupError(error: unknown, apiUrl: string): Error {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/invalid_auth|not_authed|token_revoked|account_inactive/.test(detail)) {
+    return new ConfigError('SLACK_BOT_TOKEN', `was rejected by Slack (${detail})`);
+  }
+  return new StartupError(`Could not reach Slack at ${apiUrl} to verify SLACK_BOT_TOKEN (auth.test): ${detail}`, { cause: error });
 }

@@ -1,0 +1,68 @@
+// Runs the real `account-health` entry point (src/cli/index.ts) in a child
+// process, as a user would, so module-format and start-up problems that
+// vitest's own loader hides still fail a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ENTRY = path.join(PROJECT_DIR, 'src', 'cli', 'index.ts');
+
+export interface CliProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves when combined stdout+stderr matches `pattern`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string | undefined>): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    cwd: PROJECT_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitForOutput(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) {
+            cleanup();
+            resolve(match[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${pattern} in output:\n${output}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void exited.then(() => setTimeout(check, 10));
+        check();
+      });
+    },
+  };
+}
+
+/** Runs a CLI command to completion; returns its exit code and output. */
+export async function runCliProcess(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+  const cli = spawnCli(args, env);
+  const code = await cli.exited;
+  return { code, output: cli.output() };
+}
