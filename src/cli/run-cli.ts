@@ -6,10 +6,14 @@ import { StartupError } from '../server/start-server.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
+import { demoCommand } from './demo-command.js';
+import { scoreCommand } from './score-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
   migrateCommand,
+  demoCommand,
+  scoreCommand,
 ];
 
 function overview(): string {

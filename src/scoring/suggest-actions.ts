@@ -55,7 +55,7 @@ const RULES: readonly Rule[] = [
 
 function describe(component: MeasureComponent, metrics: ActionInput['metrics']): string {
   const metric = metrics.get(component.metricKey);
-  const unit = metric?.unit ? ` ${metric.unit}` : '';
+  const unit = !metric?.unit ? '' : metric.unit === '%' ? '%' : ` ${metric.unit}`;
   return `${metric?.label ?? component.metricKey} is ${component.value}${unit} (poor: ${component.poor}, good: ${component.good})`;
 }
 

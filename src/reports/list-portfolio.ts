@@ -1,0 +1,57 @@
+// Portfolio lists (at-risk, mine, App Home): each account with its latest
+// snapshot, in one query whatever the portfolio size.
+import type { Prisma } from '../db/database.js';
+import type { SnapshotBand } from '../scoring/types.js';
+import { toBand } from './build-health-report.js';
+
+export interface PortfolioEntry {
+  accountId: number;
+  name: string;
+  externalId: string;
+  ownerSlackUserId: string | null;
+  score: number | null;
+  band: SnapshotBand;
+  asOf: Date;
+  openAlertId: number | null;
+  claimedBy: string | null;
+}
+
+export interface PortfolioQuery {
+  ownerSlackUserId?: string;
+  atRiskOnly?: boolean;
+  limit: number;
+}
+
+export async function listPortfolio(prisma: Prisma, query: PortfolioQuery): Promise<{ entries: PortfolioEntry[]; total: number }> {
+  const owner = query.ownerSlackUserId ?? null;
+  const atRisk = query.atRiskOnly === true;
+  const rows = await prisma.$queryRaw<{ account_id: number; name: string; external_id: string; owner: string | null; score: number | null; band: string; as_of: Date; alert_id: number | null; claimed_by: string | null; total: bigint | number }[]>`
+    WITH latest AS (
+      SELECT DISTINCT ON (s.account_id) s.account_id, s.score, s.band, s.as_of
+      FROM score_snapshots s
+      ORDER BY s.account_id, s.as_of DESC
+    )
+    SELECT a.id AS account_id, a.name, a.external_id, a.owner_slack_user_id AS owner, l.score, l.band, l.as_of,
+           al.id AS alert_id, al.claimed_by, count(*) OVER () AS total
+    FROM latest l
+    JOIN accounts a ON a.id = l.account_id AND a.churned_on IS NULL
+    LEFT JOIN alerts al ON al.open_key = a.id
+    WHERE (${owner}::text IS NULL OR a.owner_slack_user_id = ${owner})
+      AND (NOT ${atRisk} OR l.band IN ('at_risk', 'critical'))
+    ORDER BY l.score ASC NULLS LAST, a.name
+    LIMIT ${query.limit}`;
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    entries: rows.map((r) => ({
+      accountId: r.account_id,
+      name: r.name,
+      externalId: r.external_id,
+      ownerSlackUserId: r.owner,
+      score: r.score,
+      band: toBand(r.band),
+      asOf: r.as_of,
+      openAlertId: r.alert_id,
+      claimedBy: r.claimed_by,
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+// The /health breakdown for a terminal (`account-health score`, `demo`).
+import { BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from './format.js';
+import type { HealthReport } from './build-health-report.js';
+import type { PortfolioEntry } from './list-portfolio.js';
+
+export function renderHealthText(report: HealthReport, maxMeasures = 6): string {
+  const { account, snapshot } = report;
+  const lines = [`${account.name}  (${account.externalId}${account.segment ? `, ${account.segment}` : ''})`];
+  if (!snapshot) {
+    lines.push('  not scored yet: import metrics, then run `account-health recompute`.');
+    return lines.join('\n');
+  }
+  lines.push(`  Score      ${formatScore(snapshot.score)}  ${BAND_LABEL[snapshot.band]}   (${snapshot.modelName} model v${snapshot.modelVersion}, as of ${formatDate(snapshot.asOf)})`);
+  if (report.trend) {
+    lines.push(`  Trend      ${formatChange(report.trend.change7d, 7)}, ${formatChange(report.trend.change30d, 30)}   [${report.trend.sparkline}]`);
+  }
+  lines.push(`  Data       ${Math.round(snapshot.completeness * 100)}% of the model's weight has fresh data${report.newestObservation ? `; newest ${formatDate(report.newestObservation)}` : ''}`);
+  if (report.daysToRenewal !== null) lines.push(`  Renewal    in ${report.daysToRenewal} days`);
+  const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0).slice(0, maxMeasures);
+  if (losing.length > 0) {
+    lines.push('  What drags the score down:');
+    for (const c of losing) {
+      lines.push(`    -${c.pointsLost.toFixed(1).padStart(5)} pts  ${c.label}: ${formatValue(c.value, c.unit)} (good ${c.good}, poor ${c.poor}, weight ${c.weight})`);
+    }
+  }
+  const unscored = report.components.filter((c) => c.points === null);
+  if (unscored.length > 0) lines.push(`  Not scored: ${unscored.map((c) => `${c.label} (${c.stale ? 'stale' : 'no data'})`).join(', ')}`);
+  if (report.sentiment) {
+    const s = report.sentiment;
+    lines.push(`  CSM view   ${s.value}/5${s.note ? ` "${s.note}"` : ''}${s.author ? ` by ${s.author}` : ''} on ${formatDate(s.observedAt)}${s.expired ? ' (expired)' : ''}`);
+  }
+  if (report.openAlert) {
+    lines.push(`  Follow-up  open alert #${report.openAlert.id}${report.openAlert.claimedBy ? `, claimed by ${report.openAlert.claimedBy}` : ', unclaimed'}`);
+  }
+  if (report.actions.length > 0) {
+    lines.push('  Suggested actions:');
+    for (const action of report.actions) lines.push(`    • ${action.title} — ${action.why}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderPortfolioText(entries: readonly PortfolioEntry[], total: number): string {
+  if (entries.length === 0) return '  (none)';
+  const lines = entries.map((e) => `  ${formatScore(e.score).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
+  if (total > entries.length) lines.push(`  … and ${total - entries.length} more`);
+  return lines.join('\n');
+}
