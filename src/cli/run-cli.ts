@@ -8,12 +8,16 @@ import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { demoCommand } from './demo-command.js';
 import { scoreCommand } from './score-command.js';
+import { importCommand } from './import-command.js';
+import { tokenCommand } from './token-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
   migrateCommand,
   demoCommand,
+  importCommand,
   scoreCommand,
+  tokenCommand,
 ];
 
 function overview(): string {

@@ -1,11 +1,12 @@
 // The HTTP surface beside Slack's endpoint: /healthz and the ingestion API.
 import express, { type Express, type Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
+import { mountIngestRoutes } from './ingest-routes.js';
 
 export type MountRoutes = (router: Router, deps: AppDeps) => void;
 
 const apiRoutes: MountRoutes[] = [
-  // ingestion API route groups (one per http/*.ts file)
+  mountIngestRoutes,
 ];
 
 export function createHttpApp(deps: AppDeps): Express {

@@ -1,0 +1,52 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { importCsv } from '../ingest/import-csv.js';
+import { CsvHeaderError } from '../ingest/parse-csv.js';
+import { UsageError, withDatabase, type CliCommand } from './command.js';
+
+const SHOWN = 50;
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'bulk-load accounts or metrics from a CSV file',
+  usage: `account-health import accounts FILE.csv
+account-health import metrics FILE.csv
+
+accounts: external_id,name,domain,segment,slack_channel_id,owner_slack_user_id,arr,renewal_date,customer_since,churned_on
+          (external_id and name required; re-import updates by external_id; columns left out
+          of the file keep their stored values)
+metrics:  account,metric,value,observed_at
+          (account = external_id, domain or name; re-sending an observation replaces its value)
+
+The file is streamed in batches. Every rejected row is reported with its line
+number and reason; valid rows are kept and invalid rows change nothing.
+Exit code 0 when every row loaded, 1 when some were rejected.`,
+  async run(args, config, io) {
+    const [kind, file, ...rest] = args;
+    if (kind !== 'accounts' && kind !== 'metrics') throw new UsageError('say what to import: accounts or metrics');
+    if (!file) throw new UsageError('name the CSV file to import');
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    await access(file).catch(() => {
+      throw new UsageError(`cannot read ${file}`);
+    });
+    return withDatabase(config, 'import', async (db) => {
+      try {
+        const summary = await importCsv(db.prisma, kind, createReadStream(file), (s) => {
+          if (io.isTty) process.stdout.write(`\r  ${s.rowsRead.toLocaleString('en')} rows read, ${s.loaded.toLocaleString('en')} loaded, ${s.rejected} rejected`);
+        });
+        if (io.isTty) process.stdout.write('\n');
+        io.out(`${kind}: ${summary.rowsRead} rows read, ${summary.loaded} loaded (${summary.inserted} new, ${summary.updated} updated), ${summary.rejected} rejected.`);
+        for (const e of summary.errors.slice(0, SHOWN)) io.err(`  line ${e.line}: ${e.error}`);
+        if (summary.rejected > SHOWN) io.err(`  … and ${summary.rejected - SHOWN} more rejected rows`);
+        if (kind === 'metrics' && summary.loaded > 0) io.out('Run `account-health recompute` (or wait for the schedule) to update the scores.');
+        return summary.rejected > 0 ? 1 : 0;
+      } catch (error) {
+        if (error instanceof CsvHeaderError) {
+          io.err(`${file}: ${error.message}; nothing was imported from the rows after this point.`);
+          return 1;
+        }
+        throw error;
+      }
+    });
+  },
+};
