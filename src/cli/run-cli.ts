@@ -10,13 +10,17 @@ import { demoCommand } from './demo-command.js';
 import { scoreCommand } from './score-command.js';
 import { importCommand } from './import-command.js';
 import { tokenCommand } from './token-command.js';
+import { recomputeCommand } from './recompute-command.js';
+import { modelCommand } from './model-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
   migrateCommand,
   demoCommand,
   importCommand,
+  recomputeCommand,
   scoreCommand,
+  modelCommand,
   tokenCommand,
 ];
 

@@ -1,0 +1,94 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion, UnknownModelError } from '../models/model-store.js';
+import { MODEL_EXPORT_FORMAT, modelExportSchema } from '../scoring/model-schema.js';
+import { UsageError, withDatabase, type CliCommand } from './command.js';
+
+const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
+
+export const modelCommand: CliCommand = {
+  name: 'model',
+  summary: 'list, export, import, show history of, or restore health models',
+  usage: `account-health model list
+account-health model export KEY [FILE]     JSON (format ${MODEL_EXPORT_FORMAT}) to FILE or stdout
+account-health model import FILE           validate and save as a new version (creates the model if new)
+account-health model history KEY           versions, newest first
+account-health model restore KEY VERSION   save an earlier version as the newest one
+
+KEY is "default" or a segment model such as "enterprise", "mid-market", "smb".
+Every change is a new version with an audit entry; run \`account-health recompute\`
+afterwards (serve recomputes on its schedule).`,
+  async run(args, config, io) {
+    const [action, ...rest] = args;
+    return withDatabase(config, 'model', async (db) => {
+      await ensureCatalogueAndModels(db.prisma);
+      try {
+        switch (action) {
+          case 'list': {
+            const models = await loadActiveModels(db.prisma);
+            for (const m of models.byKey.values()) io.out(`${m.key.padEnd(12)} v${m.version}  ${m.segment ? `segment ${m.segment}` : 'default (accounts without a segment model)'}  ${m.measures.length} measures`);
+            return 0;
+          }
+          case 'export': {
+            const [key, file] = rest;
+            if (!key) throw new UsageError('name the model to export');
+            const model = (await loadActiveModels(db.prisma)).byKey.get(key);
+            if (!model) throw new UnknownModelError(key);
+            const json = `${JSON.stringify({ format: MODEL_EXPORT_FORMAT, model: stripVersion(model) }, null, 2)}\n`;
+            if (file) await writeFile(file, json);
+            else io.out(json.trimEnd());
+            if (file) io.out(`Exported ${key} v${model.version} to ${file}.`);
+            return 0;
+          }
+          case 'import': {
+            const [file] = rest;
+            if (!file) throw new UsageError('name the JSON file to import');
+            let raw: unknown;
+            try {
+              raw = JSON.parse(await readFile(file, 'utf8'));
+            } catch (error) {
+              io.err(`${file}: not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+              return 1;
+            }
+            const parsed = modelExportSchema.safeParse(raw);
+            if (!parsed.success) {
+              io.err(`${file} is not a valid model export:`);
+              for (const issue of parsed.error.issues) io.err(`  ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+              return 1;
+            }
+            const saved = await saveModelVersion(db.prisma, { definition: parsed.data.model, actor: actor(), note: `imported from ${file}` });
+            io.out(`Saved ${saved.key} v${saved.version}.`);
+            return 0;
+          }
+          case 'history': {
+            const [key] = rest;
+            if (!key) throw new UsageError('name the model');
+            for (const v of await listModelVersions(db.prisma, key)) {
+              io.out(`v${String(v.version).padEnd(4)} ${v.createdAt.toISOString()}  ${v.createdBy.padEnd(14)} ${v.measures} measures  ${v.note}${v.current ? '  (current)' : ''}`);
+            }
+            return 0;
+          }
+          case 'restore': {
+            const [key, version] = rest;
+            if (!key || !version || !/^\d+$/.test(version)) throw new UsageError('usage: model restore KEY VERSION');
+            const saved = await restoreModelVersion(db.prisma, { modelKey: key, version: Number(version), actor: actor() });
+            io.out(`Restored ${key} v${version} as v${saved.version}.`);
+            return 0;
+          }
+          default:
+            throw new UsageError(action ? `unknown action "${action}"` : 'say list, export, import, history or restore');
+        }
+      } catch (error) {
+        if (error instanceof InvalidModelError) {
+          io.err('The model is not valid:');
+          for (const issue of error.issues) io.err(`  ${issue.path}: ${issue.message}`);
+          return 1;
+        }
+        if (error instanceof UnknownModelError) {
+          io.err(error.message);
+          return 1;
+        }
+        throw error;
+      }
+    });
+  },
+};
