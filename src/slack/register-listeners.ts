@@ -1,11 +1,14 @@
 // Every Slack feature registers its listeners here, one line per feature file.
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../app-deps.js';
+import { registerHealthCommand } from './listeners/health-command.js';
+import { registerHome } from './listeners/home.js';
 
 export type RegisterListeners = (app: App, deps: AppDeps) => void;
 
 const features: RegisterListeners[] = [
-  // feature registrations (one per listeners/*.ts file)
+  registerHealthCommand,
+  registerHome,
 ];
 
 export function registerListeners(app: App, deps: AppDeps): void {

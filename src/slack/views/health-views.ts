@@ -1,0 +1,95 @@
+// /health replies as pure functions of report data.
+import type { KnownBlock } from '@slack/types';
+import type { AccountRef } from '../../accounts/find-accounts.js';
+import type { HealthReport } from '../../reports/build-health-report.js';
+import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
+import type { PortfolioEntry } from '../../reports/list-portfolio.js';
+import { ACTION_IDS } from '../ids.js';
+import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const TOP_MEASURES = 5;
+
+export function healthBreakdownMessage(report: HealthReport, options: { shared?: boolean } = {}): SlackMessage {
+  const { account, snapshot } = report;
+  const name = escapeMrkdwn(account.name);
+  if (!snapshot) {
+    return {
+      text: `${account.name}: not scored yet`,
+      blocks: [header(account.name), section(`*${name}* has no score yet: no recomputation has run since its data arrived. Import metrics, then run \`account-health recompute\` (or wait for the schedule).`)],
+    };
+  }
+  const blocks: KnownBlock[] = [header(`${account.name} · ${formatScore(snapshot.score)}`)];
+  const trend = report.trend ? `${formatChange(report.trend.change7d, 7)} · ${formatChange(report.trend.change30d, 30)}${report.trend.sparkline.trim() ? `  \`${report.trend.sparkline}\`` : ''}` : 'no trend yet';
+  blocks.push(section(`${BAND_EMOJI[snapshot.band]} *${formatScore(snapshot.score)}* — ${BAND_LABEL[snapshot.band]}\n${trend}`));
+  const renewal = report.daysToRenewal !== null ? ` · renewal in ${report.daysToRenewal} days` : '';
+  blocks.push(context(`Data ${Math.round(snapshot.completeness * 100)}% complete${report.newestObservation ? ` · newest ${formatDate(report.newestObservation)}` : ''} · scored ${formatDate(snapshot.asOf)} with ${snapshot.modelName} model v${snapshot.modelVersion}${renewal}`));
+
+  const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0.05);
+  if (losing.length > 0) {
+    const { shown, more } = limitList(losing, TOP_MEASURES);
+    const lines = shown.map((c) => `• *${escapeMrkdwn(c.label)}*: ${formatValue(c.value, c.unit)} (poor ${c.poor}, good ${c.good}, weight ${c.weight}) — *−${c.pointsLost.toFixed(1)} pts*`);
+    blocks.push(section(`*What costs the most points*\n${lines.join('\n')}${more ? `\n${more}` : ''}`));
+  }
+  const unscored = report.components.filter((c) => c.points === null);
+  if (unscored.length > 0) blocks.push(context(`Not scored: ${unscored.map((c) => `${c.label} (${c.stale ? `stale since ${c.observedAt?.slice(0, 10)}` : 'no data'})`).join(', ')}`));
+  if (report.sentiment) {
+    const s = report.sentiment;
+    blocks.push(context(`CSM view: *${s.value}/5*${s.note ? ` “${escapeMrkdwn(s.note)}”` : ''}${s.author ? ` — <@${s.author}>` : ''}, ${formatDate(s.observedAt)}${s.expired ? ' (expired, not scored)' : ''}`));
+  }
+  if (report.openAlert) {
+    const a = report.openAlert;
+    blocks.push(section(a.claimedBy ? `:eyes: Follow-up claimed by <@${a.claimedBy}>${a.claimedAt ? ` on ${formatDate(a.claimedAt)}` : ''}` : ':rotating_light: Open alert, not claimed yet'));
+  }
+  if (report.actions.length > 0) {
+    blocks.push(section(`*Suggested next steps*\n${report.actions.map((a) => `• *${escapeMrkdwn(a.title)}* — ${escapeMrkdwn(a.why)}`).join('\n')}`));
+  }
+  if (!options.shared) {
+    const buttons: KnownBlock = {
+      type: 'actions',
+      elements: [{ type: 'button', action_id: ACTION_IDS.shareInChannel, text: { type: 'plain_text', text: 'Share in channel' }, value: String(account.id) }],
+    };
+    if (report.openAlert && !report.openAlert.claimedBy && buttons.type === 'actions') {
+      buttons.elements.push({ type: 'button', action_id: ACTION_IDS.claimAlert, style: 'primary', text: { type: 'plain_text', text: 'Claim follow-up' }, value: String(report.openAlert.id) });
+    }
+    blocks.push(buttons);
+  }
+  return { text: `${account.name}: ${formatScore(snapshot.score)} (${BAND_LABEL[snapshot.band]})`, blocks: capBlocks(blocks, MAX_MESSAGE_BLOCKS) };
+}
+
+export function chooserMessage(query: string, candidates: readonly AccountRef[], total: number): SlackMessage {
+  const blocks: KnownBlock[] = [section(`*${total}* accounts match “${escapeMrkdwn(clip(query, 100))}”. Which one?`)];
+  blocks.push({
+    type: 'actions',
+    elements: candidates.slice(0, 10).map((a, i) => ({
+      type: 'button' as const,
+      action_id: `${ACTION_IDS.chooseAccount}:${i}`,
+      text: { type: 'plain_text' as const, text: clip(a.name, 75) },
+      value: String(a.id),
+    })),
+  });
+  if (total > candidates.length) blocks.push(context(`…and ${total - candidates.length} more: type more of the name, the domain or the external id.`));
+  return { text: `${total} accounts match "${query}"`, blocks };
+}
+
+export function noMatchMessage(query: string, near: readonly AccountRef[]): SlackMessage {
+  const suggestion = near.length > 0 ? `\nDid you mean ${near.map((a) => `*${escapeMrkdwn(a.name)}* (\`${escapeMrkdwn(a.externalId)}\`)`).join(', ')}?` : '\nTry part of the name, the domain (acme.com) or the external id.';
+  return { text: `No account matches "${query}"`, blocks: [section(`No account matches “${escapeMrkdwn(clip(query, 100))}”.${suggestion}`)] };
+}
+
+export function portfolioMessage(title: string, entries: readonly PortfolioEntry[], total: number, emptyText: string): SlackMessage {
+  if (entries.length === 0) return { text: emptyText, blocks: [section(emptyText)] };
+  const { shown, more } = limitList(entries, 25, total);
+  const lines = shown.map((e) => `${BAND_EMOJI[e.band]} *${formatScore(e.score)}* ${escapeMrkdwn(e.name)} \`${escapeMrkdwn(e.externalId)}\`${e.openAlertId ? (e.claimedBy ? ` · :eyes: <@${e.claimedBy}>` : ' · :rotating_light: unclaimed') : ''}`);
+  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(title)}*`), section(lines.join('\n'))];
+  if (more) blocks.push(context(more));
+  return { text: title, blocks };
+}
+
+export function textMessage(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
