@@ -7,6 +7,18 @@ import type { Logger } from './logger.js';
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
+/** Tells the alert deliverer there is new work, so claims show within a second. */
+export class OutboxSignal {
+  private readonly listeners = new Set<() => void>();
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 export interface AppDeps {
   config: Config;
   db: Database;
@@ -14,4 +26,5 @@ export interface AppDeps {
   clock: Clock;
   /** Bot-token Web API client honouring SLACK_API_URL. */
   slack: WebClient;
+  outbox: OutboxSignal;
 }

@@ -1,6 +1,6 @@
 // The shape of a CLI command and the helpers commands share.
 import type { AppDeps } from '../app-deps.js';
-import { systemClock } from '../app-deps.js';
+import { OutboxSignal, systemClock } from '../app-deps.js';
 import type { Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createLogger, type Level } from '../logger.js';
@@ -53,6 +53,7 @@ export function cliDeps(config: Config, db: Database): AppDeps & { slackConfigur
     logger,
     clock: systemClock,
     slack: createSlackClient(config.SLACK_BOT_TOKEN ?? 'xoxb-not-configured', config, logger),
+    outbox: new OutboxSignal(),
     slackConfigured: config.SLACK_BOT_TOKEN !== undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { createLogger } from '../logger.js';
 import { backfillScores } from '../scoring-run/backfill.js';
-import { recomputeWithLock } from '../scoring-run/recompute.js';
+import { runRecomputeAndAlerts } from '../alerts/recompute-and-alert.js';
+import { AlertDeliverer } from '../alerts/deliver-outbox.js';
 import { cliDeps, UsageError, withDatabase, type CliCommand } from './command.js';
 import { dateFlag, intFlag, parseArgs } from './parse-flags.js';
 
@@ -33,14 +34,20 @@ trends exist from the day history is imported; existing snapshots are kept.`,
         return 0;
       }
       const asOf = dateFlag(parsed, 'as-of');
-      const outcome = await recomputeWithLock(quiet, { trigger: 'cli', ...(asOf ? { asOf } : {}) });
+      const outcome = await runRecomputeAndAlerts(quiet, { trigger: 'cli', ...(asOf ? { asOf } : {}) });
       if (!outcome.ran) {
         io.err('Another recomputation is running right now; nothing was done.');
         return 1;
       }
-      const r = outcome.value;
+      const r = outcome.result;
       const bands = Object.entries(r.byBand).map(([band, n]) => `${band.replace('_', ' ')} ${n}`).join(', ');
       io.out(`Scored ${r.accountsScored} accounts as of ${r.asOf.toISOString()} (${bands}) in ${r.durationMs} ms; ${r.alertsOpened} alert(s) opened.`);
+      if (!deps.slackConfigured) {
+        io.out('SLACK_BOT_TOKEN is not set: alerts are stored and will be posted by `serve`.');
+        return 0;
+      }
+      const delivery = await new AlertDeliverer(quiet).deliverDue(1_000);
+      io.out(`Alert messages: ${delivery.sent} delivered, ${delivery.failed} failed, ${delivery.deferred} waiting to retry (serve retries them).`);
       return 0;
     });
   },

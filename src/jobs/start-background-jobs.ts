@@ -1,5 +1,8 @@
 // Background work of a serving process, each job small and wired here.
 import type { AppDeps } from '../app-deps.js';
+import { startAlertMaintenance } from './alert-maintenance-job.js';
+import { startAlertDelivery } from './deliver-alerts-job.js';
+import { startRecomputeSchedule } from './recompute-schedule.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -8,7 +11,9 @@ export interface BackgroundJobs {
 type StartJob = (deps: AppDeps) => BackgroundJobs;
 
 const jobs: StartJob[] = [
-  // job starters (one per jobs/*.ts file)
+  startRecomputeSchedule,
+  startAlertDelivery,
+  startAlertMaintenance,
 ];
 
 export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { systemClock, type AppDeps, type Clock } from '../app-deps.js';
+import { OutboxSignal, systemClock, type AppDeps, type Clock } from '../app-deps.js';
 import { ConfigError, requireSlackMode, type Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createHttpApp } from '../http/create-http-app.js';
@@ -60,6 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger,
       clock: options.clock ?? systemClock,
       slack: createSlackClient(mode.botToken, config, logger, tuning),
+      outbox: new OutboxSignal(),
     };
     const httpApp = createHttpApp(deps);
     const app = createSlackApp({

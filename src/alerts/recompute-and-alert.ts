@@ -1,0 +1,47 @@
+// One recomputation as the product runs it: under the cluster-wide lock, with
+// alerts written in the snapshot transaction, then the deliverer woken up.
+import type { AppDeps } from '../app-deps.js';
+import { backfillScores } from '../scoring-run/backfill.js';
+import { recomputeScores, type RecomputeResult, type RunTrigger } from '../scoring-run/recompute.js';
+import { recordRunAlerts } from './record-run-alerts.js';
+
+const DAY_MS = 86_400_000;
+/** How much history the first run judges against when no scores exist yet. */
+const FIRST_RUN_BACKFILL_WEEKS = 8;
+
+export type RecomputeDepsWithAlerts = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config' | 'outbox'>;
+
+export async function runRecomputeAndAlerts(
+  deps: RecomputeDepsWithAlerts,
+  options: { trigger: RunTrigger; asOf?: Date },
+): Promise<{ ran: true; result: RecomputeResult } | { ran: false }> {
+  const outcome = await deps.db.tryWithLock('recompute', async () => {
+    const asOf = options.asOf ?? deps.clock();
+    // A replica that wakes for a tick after another finished it must not run it again.
+    if (options.trigger === 'schedule' && (await deps.db.prisma.scoreRun.count({ where: { trigger: 'schedule', asOf, status: 'completed' } })) > 0) return null;
+    await backfillFirstRun(deps, asOf);
+    return recomputeScores(deps, {
+      trigger: options.trigger,
+      asOf,
+      afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }),
+    });
+  });
+  if (!outcome.ran || outcome.value === null) return { ran: false };
+  deps.outbox.notify();
+  return { ran: true, result: outcome.value };
+}
+
+/**
+ * The first recomputation after an import judges accounts against the history
+ * already in the data: with no snapshots yet but older observations, score the
+ * last weeks first, so a decline that is already there raises its alert.
+ */
+async function backfillFirstRun(deps: RecomputeDepsWithAlerts, asOf: Date): Promise<void> {
+  const prisma = deps.db.prisma;
+  if ((await prisma.scoreSnapshot.count({ where: { asOf: { lt: asOf } } })) > 0) return;
+  const oldest = await prisma.metricObservation.findFirst({ where: { observedAt: { lt: new Date(asOf.getTime() - 7 * DAY_MS) } }, select: { observedAt: true } });
+  if (!oldest) return;
+  const from = new Date(asOf.getTime() - FIRST_RUN_BACKFILL_WEEKS * 7 * DAY_MS);
+  deps.logger.info('first recomputation: backfilling history to judge alerts against', { weeks: FIRST_RUN_BACKFILL_WEEKS });
+  await backfillScores(deps, { from, to: new Date(asOf.getTime() - 7 * DAY_MS), stepDays: 7 });
+}

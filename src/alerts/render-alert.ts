@@ -1,0 +1,38 @@
+// Loads what the alert message shows, at delivery time, so every post or
+// update reflects the alert's latest state (claims, resolution, score).
+import type { Prisma } from '../db/database.js';
+import { loadMetricDefinitions } from '../models/model-store.js';
+import { toBand } from '../reports/build-health-report.js';
+import { suggestActions } from '../scoring/suggest-actions.js';
+import { componentsSchema } from '../scoring/types.js';
+import { alertMessage } from '../slack/views/alert-message.js';
+import type { SlackMessage } from '../slack/views/health-views.js';
+import { alertReasonSchema, alertTriggersSchema } from './alert-types.js';
+
+export async function renderAlert(prisma: Prisma, alertId: number, now: Date): Promise<SlackMessage> {
+  const alert = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, include: { account: true } });
+  const metrics = await loadMetricDefinitions(prisma);
+  const snapshot = alert.lastSnapshotId ? await prisma.scoreSnapshot.findUnique({ where: { id: alert.lastSnapshotId } }) : null;
+  const band = toBand(alert.band);
+  const daysToRenewal = alert.account.renewalDate ? Math.round((alert.account.renewalDate.getTime() - now.getTime()) / 86_400_000) : null;
+  const actions = snapshot
+    ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: componentsSchema.parse(snapshot.components) }, trend: null, daysToRenewal, metrics })
+    : [];
+  return alertMessage({
+    alertId: alert.id,
+    accountName: alert.account.name,
+    externalId: alert.account.externalId,
+    ownerSlackUserId: alert.account.ownerSlackUserId,
+    state: alert.state,
+    band,
+    score: alert.score,
+    triggers: alertTriggersSchema.parse(alert.triggers),
+    reason: alertReasonSchema.parse(alert.reason),
+    actions,
+    metricLabel: (key) => ({ label: metrics.get(key)?.label ?? key, unit: metrics.get(key)?.unit ?? '' }),
+    claimedBy: alert.claimedBy,
+    claimedAt: alert.claimedAt,
+    resolvedBy: alert.resolvedBy,
+    resolvedAt: alert.resolvedAt,
+  });
+}
