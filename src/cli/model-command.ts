@@ -2,17 +2,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion, UnknownModelError } from '../models/model-store.js';
 import { MODEL_EXPORT_FORMAT, modelExportSchema } from '../scoring/model-schema.js';
 import { UsageError, withDatabase, type CliCommand } from './command.js';
+import { describeEvaluation, evaluateModel } from '../tuning/evaluate-model.js';
 
 const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
 
 export const modelCommand: CliCommand = {
   name: 'model',
-  summary: 'list, export, import, show history of, or restore health models',
+  summary: 'list, export, import, evaluate, show history of, or restore health models',
   usage: `account-health model list
 account-health model export KEY [FILE]     JSON (format ${MODEL_EXPORT_FORMAT}) to FILE or stdout
 account-health model import FILE           validate and save as a new version (creates the model if new)
 account-health model history KEY           versions, newest first
 account-health model restore KEY VERSION   save an earlier version as the newest one
+account-health model evaluate [KEY…]       how well each model separates churned from retained accounts
+                                           (ROC AUC of the score 60 days before churn, or today)
 
 KEY is "default" or a segment model such as "enterprise", "mid-market", "smb".
 Every change is a new version with an audit entry; run \`account-health recompute\`
@@ -74,8 +77,16 @@ afterwards (serve recomputes on its schedule).`,
             io.out(`Restored ${key} v${version} as v${saved.version}.`);
             return 0;
           }
+          case 'evaluate': {
+            const keys = rest.length > 0 ? rest : [...(await loadActiveModels(db.prisma)).byKey.keys()];
+            for (const key of keys) {
+              if (!(await loadActiveModels(db.prisma)).byKey.has(key)) throw new UnknownModelError(key);
+              io.out(`${key.padEnd(12)} ${describeEvaluation(await evaluateModel(db.prisma, key, null, new Date()))}`);
+            }
+            return 0;
+          }
           default:
-            throw new UsageError(action ? `unknown action "${action}"` : 'say list, export, import, history or restore');
+            throw new UsageError(action ? `unknown action "${action}"` : 'say list, export, import, history, restore or evaluate');
         }
       } catch (error) {
         if (error instanceof InvalidModelError) {

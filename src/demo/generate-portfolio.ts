@@ -141,7 +141,9 @@ export function generatePortfolio(options: { seed: number; asOf: Date; accounts?
       customerSince: utcDate(since),
       churnedOn: churnWeek === null ? null : utcDate(new Date(start.getTime() + churnWeek * 7 * DAY_MS)),
     });
-    plans.push({ externalId, segment, trajectory, turnWeek, churnWeek, seed: Math.floor(rand() * 1e9), base: 0.82 + rand() * 0.18 });
+    // Churn follows a long slide: the decline starts 3–5 months before the account leaves.
+    const slideStart = churnWeek === null ? turnWeek : Math.max(0, churnWeek - 13 - Math.floor(rand() * 9));
+    plans.push({ externalId, segment, trajectory, turnWeek: slideStart, churnWeek, seed: Math.floor(rand() * 1e9), base: 0.82 + rand() * 0.18 });
     trajectories.set(externalId, trajectory);
   }
 

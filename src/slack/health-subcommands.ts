@@ -21,9 +21,20 @@ export interface HealthSubcommand {
   handle(context: SubcommandContext): Promise<void>;
 }
 
-export const extraSubcommands: HealthSubcommand[] = [];
+/** One table per Slack app (tests run several apps in one process). */
+export class SubcommandTable {
+  private readonly entries: HealthSubcommand[] = [];
 
-export function registerSubcommand(subcommand: HealthSubcommand): void {
-  if (extraSubcommands.some((s) => s.name === subcommand.name)) return;
-  extraSubcommands.push(subcommand);
+  add(subcommand: HealthSubcommand): void {
+    if (this.entries.some((s) => s.name === subcommand.name)) throw new Error(`/health ${subcommand.name} is registered twice`);
+    this.entries.push(subcommand);
+  }
+
+  find(name: string): HealthSubcommand | undefined {
+    return this.entries.find((s) => s.name === name);
+  }
+
+  list(): readonly HealthSubcommand[] {
+    return this.entries;
+  }
 }

@@ -5,8 +5,13 @@ export const ACTION_IDS = {
   chooseAccount: 'health_choose_account',
   claimAlert: 'alert_claim',
   resolveAlert: 'alert_resolve',
+  tuningPickModel: 'tuning_pick_model',
+  tuningPreview: 'tuning_preview',
+  tuningHistory: 'tuning_history',
+  tuningRestore: 'tuning_restore',
 } as const;
 
 export const CALLBACK_IDS = {
   adminModel: 'admin_model',
+  adminHistory: 'admin_history',
 } as const;

@@ -2,14 +2,14 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../app-deps.js';
 import { computeAlertStats } from '../../alerts/maintain-alerts.js';
-import { registerSubcommand } from '../health-subcommands.js';
+import type { SubcommandTable } from '../health-subcommands.js';
 import { textMessage } from '../views/health-views.js';
 
 const DAY_MS = 86_400_000;
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
-export function registerAlertsSubcommand(_app: App, _deps: AppDeps): void {
-  registerSubcommand({
+export function registerAlertsSubcommand(_app: App, _deps: AppDeps, subcommands: SubcommandTable): void {
+  subcommands.add({
     name: 'alerts',
     usage: '/health alerts',
     summary: 'how the team handles alerts: claim rate, time to claim, recovery rate (last 90 days)',

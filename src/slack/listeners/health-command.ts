@@ -7,7 +7,7 @@ import { parseSentimentArgs, recordSentiment } from '../../accounts/record-senti
 import { buildHealthReport } from '../../reports/build-health-report.js';
 import { listPortfolio } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
-import { extraSubcommands, type SubcommandContext } from '../health-subcommands.js';
+import type { SubcommandContext, SubcommandTable } from '../health-subcommands.js';
 import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage, textMessage } from '../views/health-views.js';
 import { helpMessage } from '../views/help-view.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
@@ -15,7 +15,7 @@ import { escapeMrkdwn } from '../views/block-limits.js';
 const MAX_QUERY = 200;
 const accountIdValue = z.string().regex(/^\d{1,10}$/).transform(Number);
 
-export function registerHealthCommand(app: App, deps: AppDeps): void {
+export function registerHealthCommand(app: App, deps: AppDeps, subcommands: SubcommandTable): void {
   app.command('/health', async ({ command, ack, respond, client }) => {
     await ack();
     const text = command.text.trim();
@@ -23,11 +23,11 @@ export function registerHealthCommand(app: App, deps: AppDeps): void {
     const context: SubcommandContext = { command, args: rest, respond, client, deps };
     try {
       const name = first.toLowerCase();
-      if (name === '' || name === 'help') return void (await respond({ response_type: 'ephemeral', ...helpMessage(extraSubcommands) }));
+      if (name === '' || name === 'help') return void (await respond({ response_type: 'ephemeral', ...helpMessage(subcommands.list()) }));
       if (name === 'at-risk' || name === 'atrisk') return void (await replyAtRisk(context));
       if (name === 'mine') return void (await replyMine(context));
       if (name === 'sentiment') return void (await replySentiment(context));
-      const extra = extraSubcommands.find((s) => s.name === name);
+      const extra = subcommands.find(name);
       if (extra) return void (await extra.handle(context));
       await replyAccount(context, text);
     } catch (error) {
