@@ -1,0 +1,143 @@
+// Pure Slack views: Slack's limits hold whatever the data, and the facts a
+// person needs are on screen.
+import { describe, expect, it } from 'vitest';
+import type { HealthReport, ReportComponent } from '../../../src/reports/build-health-report.js';
+import type { PortfolioEntry } from '../../../src/reports/list-portfolio.js';
+import { BUILT_IN_METRICS } from '../../../src/scoring/catalogue.js';
+import { DEFAULT_MODELS } from '../../../src/scoring/default-models.js';
+import { ACTION_IDS } from '../../../src/slack/ids.js';
+import { alertMessage } from '../../../src/slack/views/alert-message.js';
+import { MAX_SECTION_TEXT } from '../../../src/slack/views/block-limits.js';
+import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage } from '../../../src/slack/views/health-views.js';
+import { homeView } from '../../../src/slack/views/home-view.js';
+import { historyModal, tuningModal } from '../../../src/slack/views/tuning-modal.js';
+
+const component = (metricKey: string, pointsLost: number, points: number | null = 10): ReportComponent => ({
+  metricKey, label: metricKey.replace(/_/g, ' '), unit: 'orders', weight: 10, good: 20, poor: 4, value: points === null ? null : 5, observedAt: '2026-11-01T00:00:00.000Z', stale: false, points, pointsLost,
+});
+
+function report(patch: Partial<HealthReport> = {}): HealthReport {
+  return {
+    account: { id: 7, externalId: 'ACME-1', name: 'Acme <Corp> & Co', domain: 'acme.com', segment: 'smb', ownerSlackUserId: 'U0OWNER001', slackChannelId: null, arr: null, renewalDate: null, churnedOn: null },
+    snapshot: { asOf: new Date('2026-11-20T10:00:00Z'), score: 41.6, band: 'at_risk', completeness: 0.92, modelName: 'SMB', modelVersion: 3 },
+    trend: { change7d: -6.2, change30d: -18, sparkline: '▇▇▆▅▅▄▃▃▂▂▂▁' },
+    components: [component('orders_30d', 17.3), component('logins_30d', 12), component('nps', 0, null)],
+    newestObservation: new Date('2026-11-19T00:00:00Z'),
+    openAlert: { id: 12, state: 'open', claimedBy: null, claimedAt: null, createdAt: new Date('2026-11-18T00:00:00Z') },
+    sentiment: { value: 2, note: 'budget freeze', author: 'U0CSM00001', observedAt: new Date('2026-11-10T00:00:00Z'), expired: false },
+    daysToRenewal: 40,
+    actions: [{ id: 'reorder-check-in', title: 'Reorder check-in', why: 'orders are 5', priority: 4 }],
+    ...patch,
+  };
+}
+
+const text = (blocks: unknown) => JSON.stringify(blocks);
+
+describe('healthBreakdownMessage', () => {
+  it('shows score, band, trend, the costliest measures, freshness, sentiment, follow-up, actions and buttons', () => {
+    const message = healthBreakdownMessage(report());
+    expect(message.text).toBe('Acme <Corp> & Co: 42/100 (At risk)');
+    const all = text(message.blocks);
+    expect(all).toContain(':large_orange_circle: *42/100* — At risk');
+    expect(all).toContain('↓ -6 in 7d · ↓ -18 in 30d');
+    expect(all).toContain('▇▇▆▅▅▄▃▃▂▂▂▁');
+    expect(all).toContain('*orders 30d*: 5 orders (poor 4, good 20, weight 10) — *−17.3 pts*');
+    expect(all).toContain('Data 92% complete · newest 2026-11-19');
+    expect(all).toContain('Not scored: nps (no data)');
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Acme <Corp> & Co · 42/100', emoji: true } });
+    expect(all).toContain('“budget freeze” — <@U0CSM00001>');
+    expect(all).toContain('Open alert, not claimed yet');
+    expect(all).toContain(ACTION_IDS.shareInChannel);
+    expect(all).toContain(ACTION_IDS.claimAlert);
+  });
+
+  it('drops the buttons when shared, and the claim button once claimed', () => {
+    expect(text(healthBreakdownMessage(report(), { shared: true }).blocks)).not.toContain(ACTION_IDS.shareInChannel);
+    const claimed = healthBreakdownMessage(report({ openAlert: { id: 12, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date('2026-11-19T00:00:00Z'), createdAt: new Date() } }));
+    expect(text(claimed.blocks)).toContain('claimed by <@U0ALICE001> on 2026-11-19');
+    expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimAlert);
+  });
+
+  it('keeps within Slack limits with huge inputs, truncating lists with "and N more"', () => {
+    const many = Array.from({ length: 60 }, (_, i) => component(`metric_${i}_${'x'.repeat(200)}`, 60 - i));
+    const message = healthBreakdownMessage(report({ components: many, actions: Array.from({ length: 40 }, (_, i) => ({ id: `a${i}`, title: 'T'.repeat(300), why: 'W'.repeat(300), priority: i })) }));
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const block of message.blocks) {
+      if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    }
+    expect(text(message.blocks)).toContain('…and 55 more');
+  });
+
+  it('says when an account has not been scored yet', () => {
+    expect(healthBreakdownMessage(report({ snapshot: null })).text).toBe('Acme <Corp> & Co: not scored yet');
+  });
+});
+
+describe('lookup and portfolio messages', () => {
+  const ref = (i: number) => ({ id: i, externalId: `A-${i}`, name: `Acme ${i}`, domain: null });
+  it('offers at most 10 choices with unique action ids and says how many more', () => {
+    const message = chooserMessage('acme', Array.from({ length: 10 }, (_, i) => ref(i)), 14);
+    const actions = message.blocks.find((b) => b.type === 'actions');
+    const ids = actions && actions.type === 'actions' ? actions.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [];
+    expect(new Set(ids).size).toBe(10);
+    expect(text(message.blocks)).toContain('…and 4 more');
+  });
+
+  it('suggests near matches when nothing matches', () => {
+    expect(text(noMatchMessage('acmee', [ref(1)]).blocks)).toContain('Did you mean *Acme 1* (`A-1`)?');
+  });
+
+  it('caps portfolio lists at 25 with the rest counted', () => {
+    const entries: PortfolioEntry[] = Array.from({ length: 30 }, (_, i) => ({ accountId: i, name: `N${i}`, externalId: `E${i}`, ownerSlackUserId: null, score: i, band: 'critical', asOf: new Date(), openAlertId: null, claimedBy: null }));
+    const message = portfolioMessage('At risk', entries, 140, 'none');
+    expect(text(message.blocks)).toContain('…and 115 more');
+    expect(homeView({ userId: 'U1', mine: { entries, total: 140 }, atRisk: { entries, total: 30 }, followUps: [], alertStats: null }).blocks.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('alertMessage', () => {
+  const base = {
+    alertId: 5, accountName: 'Acme', externalId: 'A', ownerSlackUserId: 'U0OWNER001', state: 'open', band: 'at_risk' as const, score: 48,
+    triggers: [{ rule: 'band_worsened' as const, from: 'watch' as const, to: 'at_risk' as const }],
+    reason: { baseline: { asOf: '2026-10-01T00:00:00.000Z', score: 68, band: 'watch' }, changes: [{ metricKey: 'orders_30d', pointsLost: 12.5, valueBefore: 18, valueAfter: 4 }] },
+    actions: [], metricLabel: () => ({ label: 'Orders (30 days)', unit: 'orders' }), claimedBy: null, claimedAt: null, resolvedBy: null, resolvedAt: null,
+  };
+  it('says why it moved with values before and after, and offers Claim and Resolve', () => {
+    const message = alertMessage(base);
+    expect(message.text).toBe('⚠️ Acme: health fell — 48/100 (At risk)');
+    const all = text(message.blocks);
+    expect(all).toContain('Band fell from watch to at risk');
+    expect(all).toContain('*Why it moved* since 2026-10-01 (68/100, watch)');
+    expect(all).toContain('*Orders (30 days)*: 18 orders → 4 orders — *−12.5 pts*');
+    expect(all).toContain('react :eyes:');
+    expect(all).toContain(ACTION_IDS.claimAlert);
+    expect(all).toContain(ACTION_IDS.resolveAlert);
+  });
+  it('shows the owner once claimed, and drops the buttons once resolved', () => {
+    expect(text(alertMessage({ ...base, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date() }).blocks)).not.toContain(ACTION_IDS.claimAlert);
+    const resolved = alertMessage({ ...base, state: 'resolved', resolvedBy: 'U0ALICE001', resolvedAt: new Date() });
+    expect(resolved.text).toMatch(/^✅ Acme: health alert closed/);
+    expect(text(resolved.blocks)).not.toContain(ACTION_IDS.resolveAlert);
+  });
+});
+
+describe('tuning modal', () => {
+  const model = { ...DEFAULT_MODELS[0]!, versionId: 1, version: 4 };
+  it('has one input per weight, good and poor, within 100 blocks and a 24-character title', () => {
+    const view = tuningModal({ models: [{ key: 'default', name: 'Default', version: 4 }], model, catalogue: BUILT_IN_METRICS, evaluation: 'ROC AUC 0.81' });
+    const ids = view.blocks.map((b) => ('block_id' in b ? b.block_id : undefined));
+    for (const m of model.measures) for (const f of ['weight', 'good', 'poor']) expect(ids).toContain(`m:${m.metricKey}:${f}`);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ modelKey: 'default', baseVersion: 4 });
+  });
+  it('lists history with Restore buttons except on the current version', () => {
+    const view = historyModal('Enterprise accounts model', 'enterprise', [
+      { version: 2, createdAt: new Date('2026-11-01T00:00:00Z'), createdBy: 'U0ADMIN001', note: 'more NPS', current: true },
+      { version: 1, createdAt: new Date('2026-10-01T00:00:00Z'), createdBy: 'system', note: 'seeded model', current: false },
+    ]);
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(text(view.blocks).match(new RegExp(ACTION_IDS.tuningRestore, 'g'))).toHaveLength(1);
+    expect(text(view.blocks)).toContain('enterprise:1');
+  });
+});
