@@ -21,7 +21,9 @@ export async function findAccounts(prisma: Prisma, rawQuery: string): Promise<Ac
   const domainKey = key.replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '');
 
   const exact = await prisma.account.findMany({
-    where: { OR: [{ externalId: query }, { externalId: { equals: query, mode: 'insensitive' } }, { domain: domainKey }, { nameKey: key }] },
+    // Each branch hits an index: ids as typed, upper- or lower-cased (a case-insensitive
+    // match would scan every account on each /health), domain, lower-cased name.
+    where: { OR: [{ externalId: { in: [...new Set([query, query.toUpperCase(), query.toLowerCase()])] } }, { domain: domainKey }, { nameKey: key }] },
     select,
     take: MAX_CANDIDATES + 1,
   });

@@ -1,0 +1,54 @@
+// slash: signed /health requests at 50 concurrent against 10,000 accounts,
+// through the real HTTP endpoint: time to acknowledgement and to the reply
+// reaching the fake response_url.
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { recomputeScores } from '../src/scoring-run/recompute.js';
+import { startServer } from '../src/server/start-server.js';
+import { FakeSlack } from '../test/support/fake-slack.js';
+import { sendSlashCommand, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
+import { generatePortfolio, intArg, openPostgresBench, percentile, recordResult, resultLine } from './support.js';
+
+export async function benchSlash(): Promise<string[]> {
+  const accounts = intArg('accounts', 10_000);
+  const requests = intArg('requests', 1_000);
+  const concurrency = intArg('concurrency', 50);
+  const bench = await openPostgresBench();
+  const fake = await new FakeSlack().start();
+  const now = new Date();
+  try {
+    await generatePortfolio(bench.db, accounts, 28, 7, now);
+    await recomputeScores({ db: bench.db, clock: () => now, logger: createLogger({ level: 'error' }) }, { trigger: 'cli', asOf: now });
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
+    const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
+    const ackMs: number[] = [];
+    const replyMs: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < requests; i = next++) {
+        const id = `b${i}`;
+        const started = performance.now();
+        const res = await sendSlashCommand(`${server.url}/slack/events`, { text: `B-${1 + ((i * 7919) % accounts)}`, response_url: fake.responseUrl(id) });
+        if (res.status !== 200) throw new Error(`status ${res.status}`);
+        ackMs.push(res.ms);
+        await fake.waitFor(() => fake.responses.some((r) => r.id === id), 10_000);
+        replyMs.push(performance.now() - started);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    await server.stop();
+    ackMs.sort((a, b) => a - b);
+    replyMs.sort((a, b) => a - b);
+    const line = resultLine('slash', {
+      accounts, requests, concurrency, ack_p50_ms: percentile(ackMs, 50), ack_p95_ms: percentile(ackMs, 95), ack_p99_ms: percentile(ackMs, 99),
+      reply_p50_ms: percentile(replyMs, 50), reply_p95_ms: percentile(replyMs, 95), reply_p99_ms: percentile(replyMs, 99), requests_per_s: requests / seconds,
+    });
+    await recordResult('slash', line);
+    return [line];
+  } finally {
+    await fake.stop();
+    await bench.drop();
+  }
+}

@@ -1,0 +1,111 @@
+// Shared bench plumbing: a throwaway PostgreSQL database (or DATABASE_URL),
+// an in-memory PGlite, set-based data generation, and result lines.
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { openDatabase, openPgliteFromClient, type Database } from '../src/db/database.js';
+import { ensureCatalogueAndModels } from '../src/models/model-store.js';
+
+export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface BenchDb {
+  db: Database;
+  label: string;
+  drop(): Promise<void>;
+}
+
+/** DATABASE_URL when set (left in place), else a throwaway database on the local server. */
+export async function openPostgresBench(): Promise<BenchDb> {
+  if (process.env.DATABASE_URL) {
+    const db = await openDatabase({ kind: 'postgres', url: process.env.DATABASE_URL }, { command: 'bench' });
+    await db.migrate();
+    return { db, label: 'postgres (DATABASE_URL)', drop: () => db.close() };
+  }
+  const name = `ah_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { command: 'bench' });
+  await db.migrate();
+  return {
+    db,
+    label: 'postgres',
+    async drop() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function openPgliteBench(): Promise<BenchDb> {
+  const db = openPgliteFromClient(await PGlite.create());
+  await db.migrate();
+  return { db, label: 'pglite', drop: () => db.close() };
+}
+
+const METRIC_RANGES: [string, number, number][] = [
+  ['orders_30d', 0, 40], ['order_value_trend_90d', -40, 20], ['late_payments_90d', 0, 6], ['logins_30d', 0, 300],
+  ['feature_adoption_pct', 0, 100], ['open_support_tickets', 0, 15], ['nps', -60, 80], ['csat', 40, 100],
+  ['complaints_90d', 0, 6], ['days_since_last_contact', 0, 90], ['csm_sentiment', 1, 5], ['days_to_renewal', 0, 365],
+];
+
+/**
+ * N accounts × 12 metrics × one observation every `everyDays` over `days`,
+ * generated inside the database (generate_series), so setup is not the bottleneck.
+ */
+export async function generatePortfolio(db: Database, accounts: number, days: number, everyDays: number, asOf: Date): Promise<number> {
+  await ensureCatalogueAndModels(db.prisma);
+  await db.prisma.$executeRaw`
+    INSERT INTO accounts (external_id, name, name_key, segment, slack_channel_id, updated_at)
+    SELECT 'B-' || i, 'Bench Account ' || i, 'bench account ' || i,
+           (ARRAY['enterprise', 'mid-market', 'smb', NULL])[1 + i % 4], 'C' || lpad(i::text, 10, '0'), now()
+    FROM generate_series(1, ${accounts}::int) AS i`;
+  const names = METRIC_RANGES.map((m) => m[0]);
+  const lows = METRIC_RANGES.map((m) => m[1]);
+  const highs = METRIC_RANGES.map((m) => m[2]);
+  const inserted = await db.prisma.$executeRaw`
+    INSERT INTO metric_observations (account_id, metric_key, value, observed_at, source, updated_at)
+    SELECT a.id, m.key, round((m.lo + (m.hi - m.lo) * ((a.id * 7919 + m.ord * 104729 + d) % 1000) / 1000.0)::numeric, 1)::float8,
+           ${asOf}::timestamptz - make_interval(days => d), 'bench', now()
+    FROM accounts a
+    CROSS JOIN unnest(${names}::text[], ${lows}::float8[], ${highs}::float8[]) WITH ORDINALITY AS m(key, lo, hi, ord)
+    CROSS JOIN generate_series(0, ${days - 1}::int, ${everyDays}::int) AS d
+    WHERE a.external_id LIKE 'B-%'`;
+  return inserted;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export function resultLine(name: string, fields: Record<string, string | number>): string {
+  return `${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(3)) : v}`).join(' ')}`;
+}
+
+/** Replaces this bench's row in bench/RESULTS.md. */
+export async function recordResult(name: string, line: string): Promise<void> {
+  const file = path.join(BENCH_DIR, 'RESULTS.md');
+  const header = '# Benchmark results\n\nEach row is the last run of `npm run bench -- NAME` on this machine. Speed is judged as a ratio to a baseline measured in the same run, never as an absolute assertion.\n\n| bench | date | machine | result |\n|---|---|---|---|\n';
+  const existing = await readFile(file, 'utf8').catch(() => header);
+  const rows = existing.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| bench') && !l.startsWith(`| ${name} |`));
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+  rows.push(`| ${name} | ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${machine} | \`${line.replace(/\|/g, '/')}\` |`);
+  rows.sort();
+  await writeFile(file, `${header}${rows.join('\n')}\n`);
+}
+
+export function intArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i === -1 ? undefined : process.argv[i + 1];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
