@@ -1,40 +1,45 @@
-// API bodies: a JSON array of items, each validated like a CSV row.
-import { accountRowSchema, describeIssue, metricRowSchema, type AccountRow, type MetricRow } from './row-schemas.js';
+// API bodies: a JSON array of items, each validated exactly like a CSV row, so
+// the API and the import command accept and refuse the same things.
+import type { z } from 'zod';
+import { accountRowSchema, describeIssue, metricRowSchema, ACCOUNT_COLUMNS, METRIC_COLUMNS, type AccountRow, type MetricRow } from './row-schemas.js';
 
+/** The documented per-call limit; beyond it the route answers 413. */
 export const MAX_API_ITEMS = 10_000;
 
+/** `at` is the item's index in the array. */
 export type ParsedBody<R> =
   | { kind: 'ok'; valid: { at: number; row: R }[]; errors: { at: number; error: string }[] }
   | { kind: 'not-array'; error: string }
   | { kind: 'too-many'; error: string };
 
-function parseBody<R>(body: unknown, what: string, parse: (item: unknown) => { ok: true; row: R } | { ok: false; error: string }): ParsedBody<R> {
+function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function parseBody<R>(body: unknown, what: string, fields: readonly string[], schema: z.ZodType<R>, maxItems: number): ParsedBody<R> {
   if (!Array.isArray(body)) return { kind: 'not-array', error: `expected a JSON array of ${what}` };
-  if (body.length > MAX_API_ITEMS) return { kind: 'too-many', error: `at most ${MAX_API_ITEMS} items per call (got ${body.length})` };
+  // Checked before any item is validated: an oversize call costs nothing.
+  if (body.length > maxItems) return { kind: 'too-many', error: `at most ${maxItems} items per call (got ${body.length})` };
   const valid: { at: number; row: R }[] = [];
   const errors: { at: number; error: string }[] = [];
   body.forEach((item: unknown, at) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      errors.push({ at, error: 'expected an object' });
+      errors.push({ at, error: `expected an object with fields ${fields.join(', ')}, got ${describeJsonType(item)}` });
       return;
     }
-    const result = parse(item);
-    if (result.ok) valid.push({ at, row: result.row });
-    else errors.push({ at, error: result.error });
+    const result = schema.safeParse(item);
+    if (result.success) valid.push({ at, row: result.data });
+    else errors.push({ at, error: describeIssue(result.error) });
   });
   return { kind: 'ok', valid, errors };
 }
 
-export function parseAccountsBody(body: unknown): ParsedBody<AccountRow> {
-  return parseBody(body, 'accounts', (item) => {
-    const r = accountRowSchema.safeParse(item);
-    return r.success ? { ok: true, row: r.data } : { ok: false, error: describeIssue(r.error) };
-  });
+export function parseAccountsBody(body: unknown, maxItems = MAX_API_ITEMS): ParsedBody<AccountRow> {
+  return parseBody(body, 'accounts', ACCOUNT_COLUMNS, accountRowSchema, maxItems);
 }
 
-export function parseMetricsBody(body: unknown): ParsedBody<MetricRow> {
-  return parseBody(body, 'metric observations {account, metric, value, observed_at}', (item) => {
-    const r = metricRowSchema.safeParse(item);
-    return r.success ? { ok: true, row: r.data } : { ok: false, error: describeIssue(r.error) };
-  });
+export function parseMetricsBody(body: unknown, maxItems = MAX_API_ITEMS): ParsedBody<MetricRow> {
+  return parseBody(body, 'metric observations {account, metric, value, observed_at}', METRIC_COLUMNS, metricRowSchema, maxItems);
 }

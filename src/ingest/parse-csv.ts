@@ -1,90 +1,184 @@
-// Streaming CSV parsing: records are validated one by one and handed out in
-// batches, so a 1 GB file never needs 1 GB of memory. Line numbers are the
-// physical line a record starts on, as an editor shows it.
-import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
-import { ACCOUNT_COLUMNS, METRIC_COLUMNS, accountRowSchema, describeIssue, metricRowSchema, type AccountRow, type MetricRow } from './row-schemas.js';
+// Streaming CSV parsing: each record is validated as it streams past and handed
+// on, one by one or in batches, so a 1 GB file never needs 1 GB of memory.
+// Line numbers are the physical line a record starts on, as an editor shows it.
+// A malformed record is one row error; only a header problem or a record the
+// parser cannot get past (longer than the size limit) stops the file.
+import { pipeline } from 'node:stream';
+import { parse, type CsvError, type Parser } from 'csv-parse';
+import type { z } from 'zod';
+import { checkHeader, CsvFileError, CSV_COLUMNS, type CsvKind } from './parse-csv-header.js';
+import { countLineBreaks, CrlfNormaliser, toReadable, type CsvSource } from './parse-csv-source.js';
+import { accountRowSchema, describeIssue, metricRowSchema, type AccountRow, type MetricRow } from './row-schemas.js';
 
-export type CsvKind = 'accounts' | 'metrics';
-export type RowFor<K extends CsvKind> = K extends 'accounts' ? AccountRow : MetricRow;
+export { checkHeader, CsvFileError, CsvHeaderError, type CsvKind } from './parse-csv-header.js';
+export type { CsvSource } from './parse-csv-source.js';
 
-export class CsvHeaderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvHeaderError';
-  }
+interface RowsByKind {
+  accounts: AccountRow;
+  metrics: MetricRow;
 }
+export type RowFor<K extends CsvKind> = RowsByKind[K];
+
+const SCHEMAS: { [K in CsvKind]: z.ZodType<RowsByKind[K]> } = { accounts: accountRowSchema, metrics: metricRowSchema };
+
+/** `line` is where the record starts; `endLine` differs when a quoted field spans lines. */
+export type CsvRowResult<R> = { line: number; endLine: number; ok: true; row: R } | { line: number; endLine: number; ok: false; error: string };
 
 export interface CsvBatch<R> {
   valid: { line: number; row: R }[];
   errors: { line: number; error: string }[];
-  /** Optional columns the header carries (accounts: only these are written). */
+  /** The header's columns, normalised (accounts: only these fields are written). */
   columns: string[];
+  /** The last physical line read so far, for progress reports. */
+  linesRead: number;
 }
 
-const REQUIRED: Record<CsvKind, readonly string[]> = { accounts: ['external_id', 'name'], metrics: METRIC_COLUMNS };
-const KNOWN: Record<CsvKind, readonly string[]> = { accounts: ACCOUNT_COLUMNS, metrics: METRIC_COLUMNS };
+/** A guard against a wrong separator or a runaway quote turning the whole file into one record. */
 export const MAX_RECORD_BYTES = 1_048_576;
 
-export function checkHeader(kind: CsvKind, header: readonly string[]): string[] {
-  const columns = header.map((h) => h.trim().toLowerCase());
-  if (columns.length === 0 || (columns.length === 1 && columns[0] === '')) throw new CsvHeaderError('the file is empty: a header row is required');
-  const unknown = columns.filter((c) => !KNOWN[kind].includes(c));
-  if (unknown.length > 0) throw new CsvHeaderError(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} in the header; ${kind} files have: ${KNOWN[kind].join(',')}`);
-  const missing = REQUIRED[kind].filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw new CsvHeaderError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} in the header`);
-  const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (duplicate) throw new CsvHeaderError(`column "${duplicate}" appears twice in the header`);
-  return columns;
+export interface CsvParseOptions {
+  maxRecordBytes?: number;
+  onHeader?: (columns: string[]) => void;
 }
 
-export async function* parseCsvInBatches<K extends CsvKind>(input: Readable, kind: K, batchSize: number): AsyncGenerator<CsvBatch<RowFor<K>>> {
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: MAX_RECORD_BYTES,
-    }),
-  );
-  const schema = kind === 'accounts' ? accountRowSchema : metricRowSchema;
+export async function* parseCsvRows<K extends CsvKind>(source: CsvSource, kind: K, options: CsvParseOptions = {}): AsyncGenerator<CsvRowResult<RowFor<K>>> {
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  let failed = false;
+  const normaliser = new CrlfNormaliser();
+  const parser: Parser = parse({
+    bom: true,
+    // Lines are counted here, not with csv-parse's `info` (which doubles its
+    // cost): blank lines come through as empty records and each record spans
+    // 1 + the line breaks in its fields.
+    skip_empty_lines: false,
+    // Column counts are checked here, per row, so one short row is one error rather than the end of the import.
+    relax_column_count: true,
+    // A stray quote inside a value (5" screen) stays literal instead of swallowing the following rows.
+    relax_quotes: true,
+    max_record_size: maxRecordBytes,
+    // A parser error would destroy the stream, and with it the records parsed
+    // ahead but not yet read (even the header, when the first chunk is short).
+    // So problems travel in the stream, in order, as events; after a failure the
+    // source is halted and the parser refuses each chunk still in flight at once.
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (failed) return undefined;
+      failed = error?.code !== 'CSV_QUOTE_NOT_CLOSED';
+      const event: ParserEvent = {
+        event: failed ? 'failure' : 'unclosed-quote',
+        code: error?.code ?? 'CSV_UNKNOWN_ERROR',
+        message: error?.message ?? 'unknown error',
+        lines: numberIn(error, 'lines'),
+      };
+      parser.push(event);
+      if (failed) normaliser.halt();
+      return undefined;
+    },
+  });
+  // Source failures reach the loop below through the parser; the callback is
+  // there so pipeline does not report them a second time.
+  pipeline(toReadable(source), normaliser, parser, () => undefined);
+  const schema = SCHEMAS[kind];
   let columns: string[] | null = null;
-  let batch: CsvBatch<RowFor<K>> = { valid: [], errors: [], columns: [] };
-  try {
-    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = record.info.lines - countNewlines(record.record);
+  // The physical line the next record starts on.
+  let nextLine = 1;
+  for await (const chunk of parser) {
+    const parsed: unknown = chunk;
+    if (isParserEvent(parsed)) {
+      const start = nextLine;
+      const end = Math.max(start, parsed.lines);
       if (columns === null) {
-        columns = checkHeader(kind, record.record);
-        batch.columns = columns;
-        continue;
+        const reason = parsed.event === 'unclosed-quote' ? 'has a quote that is never closed' : `could not be read as CSV: ${parsed.message}`;
+        throw new CsvFileError(`the header row ${reason}`, 1);
       }
-      if (record.record.length !== columns.length) {
-        batch.errors.push({ line, error: `expected ${columns.length} fields, found ${record.record.length} (an unquoted comma or a missing field?)` });
-      } else {
-        const raw: Record<string, string> = {};
-        columns.forEach((c, i) => (raw[c] = record.record[i] ?? ''));
-        const parsed = schema.safeParse(raw);
-        if (parsed.success) batch.valid.push({ line, row: parsed.data as RowFor<K> });
-        else batch.errors.push({ line, error: describeIssue(parsed.error) });
+      if (parsed.event === 'failure') {
+        const detail =
+          parsed.code === 'CSV_MAX_RECORD_SIZE'
+            ? `the record there is longer than ${formatBytes(maxRecordBytes)} (is the file comma-separated, with one record per line?)`
+            : parsed.message;
+        throw new CsvFileError(`the file could not be read as CSV from line ${start} on: ${detail}`, start, 'unreadable');
       }
-      if (batch.valid.length + batch.errors.length >= batchSize) {
-        yield batch;
-        batch = { valid: [], errors: [], columns };
-      }
+      const span = start === end ? `line ${start}` : `lines ${start}–${end}`;
+      yield { line: start, endLine: end, ok: false, error: `a quote opened on line ${start} is never closed, so ${span} could not be read (a quote inside a quoted value is written twice: "")` };
+      continue;
     }
-  } catch (error) {
-    if (error instanceof CsvHeaderError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new CsvHeaderError(`the file could not be read as CSV: ${detail}`);
+    if (!isRecord(parsed)) throw new Error('csv-parse produced a record of an unexpected shape');
+    const line = nextLine;
+    const endLine = line + countLineBreaks(parsed);
+    nextLine = endLine + 1;
+    // Blank lines, and spreadsheets' emptied rows (",,,,"), are no rows at all.
+    if (parsed.every((field) => field.trim() === '')) continue;
+    if (columns === null) {
+      columns = checkHeader(kind, parsed);
+      options.onHeader?.(columns);
+      continue;
+    }
+    yield validateRecord(schema, columns, parsed, line, endLine);
   }
-  if (columns === null) throw new CsvHeaderError('the file is empty: a header row is required');
+  if (columns === null) throw new CsvFileError(`the file is empty: a header row is required (${CSV_COLUMNS[kind].join(',')})`, 1);
+}
+
+/** Rows in batches for bulk writes: valid rows keep their line, so write-time errors can name it too. */
+export async function* parseCsvInBatches<K extends CsvKind>(
+  source: CsvSource,
+  kind: K,
+  batchSize: number,
+  options: Omit<CsvParseOptions, 'onHeader'> = {},
+): AsyncGenerator<CsvBatch<RowFor<K>>> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  let batch: CsvBatch<RowFor<K>> = { valid: [], errors: [], columns: [], linesRead: 1 };
+  const onHeader = (columns: string[]) => {
+    batch.columns = columns;
+  };
+  for await (const result of parseCsvRows(source, kind, { ...options, onHeader })) {
+    if (result.ok) batch.valid.push({ line: result.line, row: result.row });
+    else batch.errors.push({ line: result.line, error: result.error });
+    batch.linesRead = result.endLine;
+    if (batch.valid.length + batch.errors.length >= batchSize) {
+      yield batch;
+      batch = { valid: [], errors: [], columns: batch.columns, linesRead: batch.linesRead };
+    }
+  }
   if (batch.valid.length + batch.errors.length > 0) yield batch;
 }
 
-/** info.lines is the line a record ENDS on; quoted newlines move the start up. */
-function countNewlines(fields: readonly string[]): number {
-  let n = 0;
-  for (const field of fields) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n += 1;
-  return n;
+function validateRecord<R>(schema: z.ZodType<R>, columns: readonly string[], record: readonly string[], line: number, endLine: number): CsvRowResult<R> {
+  if (record.length !== columns.length) {
+    const hint = record.length > columns.length ? 'quote values that contain commas, e.g. "1,200"' : 'a missing field?';
+    const span = endLine > line ? `; the record runs from line ${line} to ${endLine}, so a quote may be misplaced` : '';
+    return { line, endLine, ok: false, error: `expected ${columns.length} fields, found ${record.length} (${hint})${span}` };
+  }
+  const raw: Record<string, string> = {};
+  columns.forEach((column, i) => {
+    raw[column] = record[i] ?? '';
+  });
+  const result = schema.safeParse(raw);
+  return result.success ? { line, endLine, ok: true, row: result.data } : { line, endLine, ok: false, error: describeIssue(result.error) };
+}
+
+/** A problem csv-parse reported through on_skip, with the line it had reached. */
+interface ParserEvent {
+  event: 'unclosed-quote' | 'failure';
+  code: string;
+  message: string;
+  lines: number;
+}
+
+function isParserEvent(value: unknown): value is ParserEvent {
+  return typeof value === 'object' && value !== null && 'event' in value;
+}
+
+/** csv-parse's stream is typed `any`; a record is an array of strings (no casting is configured). */
+function isRecord(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((field) => typeof field === 'string');
+}
+
+/** csv-parse copies its position counters onto its errors as untyped properties. */
+function numberIn(error: CsvError | undefined, key: 'lines'): number {
+  const value = error?.[key];
+  return typeof value === 'number' ? value : 0;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % 1_048_576 === 0 ? `${bytes / 1_048_576} MiB` : `${bytes.toLocaleString('en')} bytes`;
 }

@@ -1,66 +1,71 @@
 // Row validation for CSV files and API bodies: raw strings (CSV) or JSON
-// values (API) in, typed rows out, with messages that say what to fix.
+// values (API) in, typed rows out, with messages that say what to fix. The
+// same schema serves both, so a row means the same whichever way it arrives.
 import { z } from 'zod';
-import { METRIC_KEY_PATTERN } from '../scoring/catalogue.js';
+import {
+  calendarDate,
+  domain,
+  finiteNumber,
+  identifier,
+  instant,
+  metricKey,
+  nonNegativeNumber,
+  optionalField,
+  requiredField,
+  segment,
+  slackId,
+  text,
+} from './parse-fields.js';
 
 export const ACCOUNT_COLUMNS = ['external_id', 'name', 'domain', 'segment', 'slack_channel_id', 'owner_slack_user_id', 'arr', 'renewal_date', 'customer_since', 'churned_on'] as const;
+export const ACCOUNT_REQUIRED_COLUMNS = ['external_id', 'name'] as const;
 export const METRIC_COLUMNS = ['account', 'metric', 'value', 'observed_at'] as const;
 
-/** Empty string and null mean "absent". */
-const blank = (v: unknown) => (v === '' || v === null ? undefined : typeof v === 'string' ? v.trim() : v);
+/** Contract dates: a customer since 1950 is plausible, a year 0202 is a typo. */
+const ACCOUNT_YEARS = { min: 1900, max: 2100 };
 
-const text = (label: string, max: number) =>
-  z.preprocess(blank, z.string({ error: `${label} is required` }).min(1, `${label} is required`).max(max, `${label} is at most ${max} characters`));
+/** "did you mean" for the usual near misses: camelCase (externalId) and spaces or dashes (Observed At). */
+export function suggestColumn(name: string, known: readonly string[]): string | undefined {
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return snake !== name && known.includes(snake) ? snake : undefined;
+}
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
-
-function isoDate(label: string) {
-  return z.string({ error: `${label} must be a date like 2026-03-31` }).transform((value, ctx) => {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
-    if (!match || !date || date.getUTCMonth() !== Number(match[2]) - 1 || date.getUTCDate() !== Number(match[3])) {
-      ctx.addIssue({ code: 'custom', message: `${label} "${value}" is not a valid date (use YYYY-MM-DD)` });
-      return z.NEVER;
+/** Messages for the object itself: unknown keys (named, with a suggestion) and non-objects. */
+function objectErrors(known: readonly string[]) {
+  return (issue: z.core.$ZodRawIssue): string | undefined => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys
+        .map((key) => {
+          const suggestion = suggestColumn(key, known);
+          return `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+        })
+        .join('; ');
     }
-    return date;
-  });
-}
-
-function number(label: string) {
-  return z.union([z.number(), z.string()], { error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be a number`) }).transform((value, ctx) => {
-    const parsed = typeof value === 'number' ? value : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isFinite(parsed)) {
-      ctx.addIssue({ code: 'custom', message: `${label} "${String(value)}" is not a number` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-}
-
-function normaliseDomain(value: string): string {
-  return value.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/[/?#].*$/, '');
-}
-
-function normaliseSegment(value: string): string {
-  return value.trim().toLowerCase().replace(/[\s_]+/g, '-');
+    if (issue.code === 'invalid_type') return `expected an object with fields ${known.join(', ')}`;
+    return undefined;
+  };
 }
 
 export const accountRowSchema = z
-  .object({
-    external_id: text('external_id', 128),
-    name: text('name', 200),
-    domain: optional(
-      z.string().transform(normaliseDomain).pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'domain must be a host name like acme.com')),
-    ),
-    segment: optional(z.string().max(60, 'segment is at most 60 characters').transform(normaliseSegment)),
-    slack_channel_id: optional(z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'slack_channel_id must be a channel id like C0123ABCDE')),
-    owner_slack_user_id: optional(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'owner_slack_user_id must be a user id like U0123ABCDE')),
-    arr: optional(number('arr').pipe(z.number().min(0, 'arr must be 0 or more'))),
-    renewal_date: optional(isoDate('renewal_date')),
-    customer_since: optional(isoDate('customer_since')),
-    churned_on: optional(isoDate('churned_on')),
-  })
-  .strict()
+  .strictObject(
+    {
+      external_id: requiredField('external_id', identifier('external_id', 128)),
+      name: requiredField('name', text('name', 200)),
+      domain: optionalField(domain),
+      segment: optionalField(segment),
+      slack_channel_id: optionalField(slackId('slack_channel_id', 'channel')),
+      owner_slack_user_id: optionalField(slackId('owner_slack_user_id', 'user')),
+      arr: optionalField(nonNegativeNumber('arr')),
+      renewal_date: optionalField(calendarDate('renewal_date', ACCOUNT_YEARS)),
+      customer_since: optionalField(calendarDate('customer_since', ACCOUNT_YEARS)),
+      churned_on: optionalField(calendarDate('churned_on', ACCOUNT_YEARS)),
+    },
+    { error: objectErrors(ACCOUNT_COLUMNS) },
+  )
   .transform((r) => ({
     externalId: r.external_id,
     name: r.name,
@@ -74,40 +79,26 @@ export const accountRowSchema = z
     churnedOn: r.churned_on ?? null,
   }));
 
+/** An account as the Prisma model names it; absent optional fields are null. */
 export type AccountRow = z.output<typeof accountRowSchema>;
 
-const MIN_TIME = Date.UTC(1970, 0, 1);
-const MAX_TIME = Date.UTC(2100, 0, 1);
-
 export const metricRowSchema = z
-  .object({
-    account: text('account', 200),
-    metric: z.preprocess(blank, z.string({ error: 'metric is required' }).regex(METRIC_KEY_PATTERN, 'metric must be a metric key like logins_30d')),
-    value: z.preprocess(blank, number('value')),
-    observed_at: z.preprocess(
-      blank,
-      z.string({ error: 'observed_at is required' }).transform((value, ctx) => {
-        const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-        const valid = dateOnly || /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value);
-        const date = valid ? new Date(dateOnly ? `${value}T00:00:00Z` : value.replace(' ', 'T')) : null;
-        const roundTrips = date !== null && !Number.isNaN(date.getTime()) && (!dateOnly || date.toISOString().startsWith(value));
-        if (!date || !roundTrips || date.getTime() < MIN_TIME || date.getTime() >= MAX_TIME) {
-          ctx.addIssue({ code: 'custom', message: `observed_at "${value}" is not an ISO 8601 date or date-time with a time zone (e.g. 2026-03-31 or 2026-03-31T09:00:00Z) between 1970 and 2100` });
-          return z.NEVER;
-        }
-        return date;
-      }),
-    ),
-  })
-  .strict()
+  .strictObject(
+    {
+      account: requiredField('account', identifier('account', 200)),
+      metric: requiredField('metric', metricKey),
+      value: requiredField('value', finiteNumber('value')),
+      observed_at: requiredField('observed_at', instant('observed_at')),
+    },
+    { error: objectErrors(METRIC_COLUMNS) },
+  )
   .transform((r) => ({ accountRef: r.account, metricKey: r.metric, value: r.value, observedAt: r.observed_at }));
 
+/** One observation; accountRef is matched to an account's external_id, domain or name when written. */
 export type MetricRow = z.output<typeof metricRowSchema>;
 
-/** The first issue, phrased for a person: unknown keys named, paths prefixed. */
+/** Every problem with a row, phrased for a person, in column order. */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid row';
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return issue.message;
+  const messages = error.issues.map((issue) => issue.message);
+  return messages.length > 0 ? messages.join('; ') : 'invalid row';
 }
