@@ -1,7 +1,12 @@
-// The alert rules, pure: given an account's new snapshot, its last good state,
-// its recent peak and any open alert, decide whether to open, update, resolve
-// or stay quiet. A hysteresis buffer around band cut-offs keeps an account that
-// hovers near a cut-off from flapping.
+// The alert rules, pure: given an account's new snapshot and its history,
+// decide whether to open, update, resolve or stay quiet.
+//
+// An episode is judged against a fixed baseline: the last state in a better
+// band, chosen when the alert opens and kept while it is open, so a fall into
+// "watch" is not forgiven one run later because "watch" became the newest
+// state. Each trigger clears on its own condition plus a hysteresis buffer, and
+// the alert resolves only when every trigger has cleared: an account hovering
+// near a cut-off does not flap.
 import type { AlertRuleConfig, Band, BandCutoffs, MeasureComponent, SnapshotBand } from '../scoring/types.js';
 import type { AlertReason, AlertTrigger } from './alert-types.js';
 
@@ -9,6 +14,8 @@ const DAY_MS = 86_400_000;
 const RANK: Record<Band, number> = { healthy: 0, watch: 1, at_risk: 2, critical: 3 };
 
 export interface SnapshotLike {
+  /** The stored snapshot's id, when it has one (kept as an alert's baseline). */
+  id?: bigint;
   asOf: Date;
   score: number | null;
   band: SnapshotBand;
@@ -19,22 +26,28 @@ export interface AlertContext {
   config: AlertRuleConfig;
   cutoffs: BandCutoffs;
   current: SnapshotLike;
-  /** The latest earlier snapshot in a good state (healthy/watch) since the last closed alert, else the earliest scored one. */
+  /** For an open alert, the baseline it opened against; else the latest earlier state in a better band than now (since the last closed alert). */
   baseline: SnapshotLike | null;
-  /** Highest score within config.dropDays before current (since the last closed alert). */
-  recentPeak: number | null;
+  /** The snapshot before this one: a measure "crosses" poor between the two. */
+  previous: SnapshotLike | null;
+  /** The best-scored state within config.dropDays before now (since the last closed alert). */
+  peak: SnapshotLike | null;
   openAlert: { triggers: readonly AlertTrigger[]; band: string; score: number | null } | null;
   renewalDate: Date | null;
 }
 
 export type AlertDecision =
   | { kind: 'none' }
-  | { kind: 'open'; triggers: AlertTrigger[]; reason: AlertReason }
+  | { kind: 'open'; triggers: AlertTrigger[]; reason: AlertReason; against: SnapshotLike | null }
   | { kind: 'update'; triggers: AlertTrigger[]; reason: AlertReason; changed: string }
   | { kind: 'resolve'; why: string };
 
-function isBand(band: SnapshotBand): band is Band {
-  return band !== 'insufficient_data';
+export function isBand(band: SnapshotBand | string): band is Band {
+  return band === 'healthy' || band === 'watch' || band === 'at_risk' || band === 'critical';
+}
+
+export function bandRank(band: Band): number {
+  return RANK[band];
 }
 
 /** The lowest score still inside a band. */
@@ -42,8 +55,12 @@ function lowerEdge(band: Band, cutoffs: BandCutoffs): number {
   return band === 'healthy' ? cutoffs.healthyMin : band === 'watch' ? cutoffs.watchMin : band === 'at_risk' ? cutoffs.atRiskMin : 0;
 }
 
+function daysUntil(date: Date, from: Date): number {
+  return Math.round((date.getTime() - from.getTime()) / DAY_MS);
+}
+
 export function findTriggers(ctx: AlertContext): AlertTrigger[] {
-  const { config, cutoffs, current, baseline } = ctx;
+  const { config, cutoffs, current, baseline, previous, peak } = ctx;
   if (!isBand(current.band) || current.score === null) return [];
   const triggers: AlertTrigger[] = [];
   const baseBand = baseline && isBand(baseline.band) ? baseline.band : null;
@@ -51,11 +68,11 @@ export function findTriggers(ctx: AlertContext): AlertTrigger[] {
   if (config.bandWorsens && baseBand && RANK[current.band] > RANK[baseBand] && current.score <= lowerEdge(baseBand, cutoffs) - config.hysteresisPoints) {
     triggers.push({ rule: 'band_worsened', from: baseBand, to: current.band });
   }
-  if (ctx.recentPeak !== null && ctx.recentPeak - current.score >= config.dropPoints) {
-    triggers.push({ rule: 'score_dropped', points: round1(ctx.recentPeak - current.score), days: config.dropDays, fromScore: ctx.recentPeak, toScore: current.score });
+  if (peak && peak.score !== null && peak.score - current.score >= config.dropPoints) {
+    triggers.push({ rule: 'score_dropped', points: round1(peak.score - current.score), days: config.dropDays, fromScore: peak.score, toScore: current.score });
   }
-  if (config.measureCrossesPoor && baseline) {
-    const before = new Map(baseline.components.map((c) => [c.metricKey, c]));
+  if (config.measureCrossesPoor && previous) {
+    const before = new Map(previous.components.map((c) => [c.metricKey, c]));
     for (const c of current.components) {
       const was = before.get(c.metricKey);
       if (c.points === 0 && c.value !== null && was && was.points !== null && was.points > 0) {
@@ -64,13 +81,37 @@ export function findTriggers(ctx: AlertContext): AlertTrigger[] {
     }
   }
   if (ctx.renewalDate && (current.band === 'at_risk' || current.band === 'critical')) {
-    const days = Math.round((ctx.renewalDate.getTime() - current.asOf.getTime()) / DAY_MS);
+    const days = daysUntil(ctx.renewalDate, current.asOf);
     if (days >= 0 && days <= config.renewalDays) triggers.push({ rule: 'renewal_at_risk', daysToRenewal: days, band: current.band });
   }
-  if (!baseline && (current.band === 'at_risk' || current.band === 'critical')) {
+  if (!baseline && !previous && (current.band === 'at_risk' || current.band === 'critical')) {
     triggers.push({ rule: 'first_scored_at_risk', band: current.band });
   }
   return triggers;
+}
+
+/** Whether an open alert's trigger no longer holds, with the hysteresis buffer applied. */
+export function triggerCleared(trigger: AlertTrigger, ctx: AlertContext): boolean {
+  const { current, config, cutoffs } = ctx;
+  const score = current.score ?? Number.NEGATIVE_INFINITY;
+  const buffer = config.hysteresisPoints;
+  switch (trigger.rule) {
+    case 'band_worsened':
+      return score >= lowerEdge(trigger.from, cutoffs) + buffer;
+    case 'score_dropped':
+      return trigger.fromScore - score < config.dropPoints - buffer;
+    case 'measure_poor': {
+      const component = current.components.find((c) => c.metricKey === trigger.metricKey);
+      // Removed from the model: nothing left to watch. Missing or stale: not known to be better.
+      return component === undefined || (component.points !== null && component.points >= buffer);
+    }
+    case 'renewal_at_risk': {
+      const days = ctx.renewalDate ? daysUntil(ctx.renewalDate, current.asOf) : -1;
+      return days < 0 || days > config.renewalDays || score >= cutoffs.watchMin + buffer;
+    }
+    case 'first_scored_at_risk':
+      return score >= cutoffs.watchMin + buffer;
+  }
 }
 
 /** Which measures lost how many points since the baseline, with values before and after. */
@@ -89,37 +130,41 @@ export function explainChange(baseline: SnapshotLike | null, current: SnapshotLi
   };
 }
 
+const triggerKey = (t: AlertTrigger) => (t.rule === 'measure_poor' ? `${t.rule}:${t.metricKey}` : t.rule);
+
 export function evaluateAlert(ctx: AlertContext): AlertDecision {
-  const { current, openAlert, config, cutoffs } = ctx;
+  const { current, openAlert } = ctx;
   // Too little data says nothing either way: keep whatever state there is.
   if (!isBand(current.band) || current.score === null) return { kind: 'none' };
-  const triggers = findTriggers(ctx);
+  const fresh = findTriggers(ctx);
 
   if (!openAlert) {
-    return triggers.length > 0 ? { kind: 'open', triggers, reason: explainChange(ctx.baseline, current) } : { kind: 'none' };
+    if (fresh.length === 0) return { kind: 'none' };
+    // Explain against the last better state; a drop within one band, against its peak.
+    const against = ctx.baseline ?? ctx.peak ?? ctx.previous;
+    return { kind: 'open', triggers: fresh, reason: explainChange(against, current), against };
   }
 
-  // Recovery needs the score back above the band edge it fell through, plus the buffer.
-  const alertBand = openAlert.band === 'healthy' || openAlert.band === 'watch' || openAlert.band === 'at_risk' || openAlert.band === 'critical' ? openAlert.band : current.band;
-  const fellFrom = ctx.baseline && isBand(ctx.baseline.band) && RANK[ctx.baseline.band] < RANK[alertBand] ? ctx.baseline.band : RANK[alertBand] >= RANK.at_risk ? 'watch' : alertBand;
-  const recoveredAbove = lowerEdge(fellFrom, cutoffs) + config.hysteresisPoints;
-  const onlyRenewal = triggers.every((t) => t.rule === 'renewal_at_risk');
-  if ((triggers.length === 0 || (onlyRenewal && RANK[current.band] < RANK.at_risk)) && current.score >= recoveredAbove) {
+  // Triggers firing now, plus earlier ones that have not cleared yet.
+  const active = new Map(fresh.map((t) => [triggerKey(t), t]));
+  for (const t of openAlert.triggers) if (!active.has(triggerKey(t)) && !triggerCleared(t, ctx)) active.set(triggerKey(t), t);
+  if (active.size === 0) {
     return { kind: 'resolve', why: `score recovered to ${Math.round(current.score)} (${current.band.replace('_', ' ')})` };
   }
 
-  const previousRules = new Set(openAlert.triggers.map((t) => t.rule));
-  const newRules = triggers.filter((t) => !previousRules.has(t.rule)).map((t) => t.rule.replace(/_/g, ' '));
+  const previousKeys = new Set(openAlert.triggers.map(triggerKey));
+  const newRules = [...active.values()].filter((t) => !previousKeys.has(triggerKey(t))).map((t) => t.rule.replace(/_/g, ' '));
+  const alertBand = isBand(openAlert.band) ? openAlert.band : current.band;
   // Only a worse band is news by itself; improvements show once the score moves 5+ points or the alert resolves.
   const bandChanged = RANK[current.band] > RANK[alertBand];
   const moved = openAlert.score === null ? 0 : current.score - openAlert.score;
   if (!bandChanged && newRules.length === 0 && Math.abs(moved) < 5) return { kind: 'none' };
   const parts = [
-    bandChanged ? `band ${openAlert.band.replace('_', ' ')} → ${current.band.replace('_', ' ')}` : null,
+    bandChanged ? `band ${alertBand.replace('_', ' ')} → ${current.band.replace('_', ' ')}` : null,
     Math.abs(moved) >= 1 ? `score ${moved > 0 ? '+' : ''}${Math.round(moved)} to ${Math.round(current.score)}` : null,
     newRules.length > 0 ? `now also: ${newRules.join(', ')}` : null,
   ].filter((p): p is string => p !== null);
-  return { kind: 'update', triggers: triggers.length > 0 ? triggers : [...openAlert.triggers], reason: explainChange(ctx.baseline, current), changed: parts.join('; ') };
+  return { kind: 'update', triggers: [...active.values()], reason: explainChange(ctx.baseline ?? ctx.peak ?? ctx.previous, current), changed: parts.join('; ') };
 }
 
 function round1(n: number): number {

@@ -2,6 +2,8 @@
 // account owner; record each closed alert's outcome 30 days on.
 import type { Prisma } from '../db/database.js';
 import { loadActiveModels } from '../models/model-store.js';
+import { BANDS } from '../scoring/types.js';
+import { bandRank, isBand } from './evaluate-alert.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -18,35 +20,52 @@ export async function escalateUnclaimed(prisma: Prisma, now: Date): Promise<numb
   for (const alert of due) {
     const model = models.forSegment(alert.account.segment);
     if (alert.createdAt.getTime() > now.getTime() - model.alertConfig.escalateAfterHours * HOUR_MS) continue;
-    const claimed = await prisma.alert.updateMany({ where: { id: alert.id, escalatedAt: null, state: 'open' }, data: { escalatedAt: now } });
-    if (claimed.count !== 1 || !alert.slackChannelId) continue;
     const who = alert.account.ownerSlackUserId ? `<@${alert.account.ownerSlackUserId}>` : 'Team';
-    await prisma.slackOutbox.create({
-      data: {
-        alertId: alert.id, kind: 'thread_reply', channelId: alert.slackChannelId,
-        payload: { text: `${who}, this alert has been unclaimed for ${model.alertConfig.escalateAfterHours} hours. React :eyes: to own the follow-up.` },
-        idempotencyKey: `alert:${alert.id}:escalation`,
-        nextAttemptAt: now,
-      },
+    const channelId = alert.slackChannelId;
+    // The mark and its message commit together: a crash between them must not
+    // leave an alert marked escalated whose reminder was never queued.
+    const done = await prisma.$transaction(async (tx) => {
+      const claimed = await tx.alert.updateMany({ where: { id: alert.id, escalatedAt: null, state: 'open' }, data: { escalatedAt: now } });
+      if (claimed.count !== 1 || !channelId) return false;
+      await tx.slackOutbox.create({
+        data: {
+          alertId: alert.id, kind: 'thread_reply', channelId,
+          payload: { text: `${who}, this alert has been unclaimed for ${model.alertConfig.escalateAfterHours} hours. React :eyes: to own the follow-up.` },
+          idempotencyKey: `alert:${alert.id}:escalation`,
+          nextAttemptAt: now,
+        },
+      });
+      return true;
     });
+    if (!done) continue;
     escalated += 1;
   }
   return escalated;
 }
 
-/** recovered: back to watch or better within 30 days of closing; churned: churned within those days; else not_recovered. */
+/**
+ * recovered: back to the band of the state the alert was judged against (or to
+ * watch or better when it had none) within 30 days of closing; churned: churned
+ * within those days; else not_recovered once the window has passed.
+ */
 export async function recordOutcomes(prisma: Prisma, now: Date): Promise<number> {
   const closed = await prisma.alert.findMany({
     where: { openKey: null, outcome: null, resolvedAt: { not: null } },
     include: { account: { select: { churnedOn: true } } },
     take: 1_000,
   });
+  const baselineIds = closed.map((a) => a.baselineSnapshotId).filter((id): id is bigint => id !== null);
+  const baselines = new Map(
+    (await prisma.scoreSnapshot.findMany({ where: { id: { in: baselineIds } }, select: { id: true, band: true } })).map((b) => [b.id.toString(), b.band]),
+  );
   let judged = 0;
   for (const alert of closed) {
     const closedAt = alert.resolvedAt ?? alert.updatedAt;
     const windowEnd = new Date(closedAt.getTime() + OUTCOME_WINDOW_DAYS * DAY_MS);
     const churned = alert.account.churnedOn !== null && alert.account.churnedOn.getTime() <= windowEnd.getTime();
-    const recovered = await prisma.scoreSnapshot.count({ where: { accountId: alert.accountId, asOf: { gte: alert.createdAt, lte: windowEnd }, band: { in: ['healthy', 'watch'] } } });
+    const baselineBand = alert.baselineSnapshotId === null ? undefined : baselines.get(alert.baselineSnapshotId.toString());
+    const goodBands = baselineBand && isBand(baselineBand) ? BANDS.filter((b) => bandRank(b) <= bandRank(baselineBand)) : ['healthy', 'watch'];
+    const recovered = await prisma.scoreSnapshot.count({ where: { accountId: alert.accountId, asOf: { gt: alert.createdAt, lte: windowEnd }, band: { in: goodBands } } });
     const outcome = churned ? 'churned' : recovered > 0 ? 'recovered' : now.getTime() >= windowEnd.getTime() ? 'not_recovered' : null;
     if (!outcome) continue;
     await prisma.alert.update({ where: { id: alert.id }, data: { outcome, outcomeAt: now } });

@@ -33,15 +33,19 @@ export async function runRecomputeAndAlerts(
 
 /**
  * The first recomputation after an import judges accounts against the history
- * already in the data: with no snapshots yet but older observations, score the
- * last weeks first, so a decline that is already there raises its alert.
+ * already in the data: accounts never scored but with observations older than
+ * a week get the last weeks scored first, so a decline that is already there
+ * raises its alert — whether the database is new or already holds other accounts.
  */
 async function backfillFirstRun(deps: RecomputeDepsWithAlerts, asOf: Date): Promise<void> {
-  const prisma = deps.db.prisma;
-  if ((await prisma.scoreSnapshot.count({ where: { asOf: { lt: asOf } } })) > 0) return;
-  const oldest = await prisma.metricObservation.findFirst({ where: { observedAt: { lt: new Date(asOf.getTime() - 7 * DAY_MS) } }, select: { observedAt: true } });
-  if (!oldest) return;
+  const weekAgo = new Date(asOf.getTime() - 7 * DAY_MS);
+  const rows = await deps.db.prisma.$queryRaw<{ id: number }[]>`
+    SELECT a.id FROM accounts a
+    WHERE (a.churned_on IS NULL OR a.churned_on > ${asOf})
+      AND NOT EXISTS (SELECT 1 FROM account_scores s WHERE s.account_id = a.id)
+      AND EXISTS (SELECT 1 FROM metric_observations o WHERE o.account_id = a.id AND o.observed_at < ${weekAgo})`;
+  if (rows.length === 0) return;
   const from = new Date(asOf.getTime() - FIRST_RUN_BACKFILL_WEEKS * 7 * DAY_MS);
-  deps.logger.info('first recomputation: backfilling history to judge alerts against', { weeks: FIRST_RUN_BACKFILL_WEEKS });
-  await backfillScores(deps, { from, to: new Date(asOf.getTime() - 7 * DAY_MS), stepDays: 7 });
+  deps.logger.info('first scoring of accounts with history: backfilling to judge alerts against', { accounts: rows.length, weeks: FIRST_RUN_BACKFILL_WEEKS });
+  await backfillScores(deps, { from, to: weekAgo, stepDays: 7, accountIds: rows.map((r) => r.id) });
 }

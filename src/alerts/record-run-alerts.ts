@@ -1,131 +1,129 @@
-// The recompute's afterSnapshots hook: judges every account scored in this run
-// against its history and writes alert changes plus the Slack messages they
-// need (the outbox) in the SAME transaction as the snapshots. Inputs are loaded
-// with a handful of set-based queries, whatever the portfolio size.
+// The recompute's afterSnapshots hook: judges every account whose snapshot
+// changed in this run and writes the alert changes plus the Slack messages they
+// need (the outbox) in the SAME transaction as the snapshots. Reads and writes
+// are set-based, whatever the number of accounts that changed.
 import type { Tx, RunInfo } from '../scoring-run/recompute.js';
 import { loadActiveModels } from '../models/model-store.js';
-import { componentsSchema } from '../scoring/types.js';
-import { toBand } from '../reports/build-health-report.js';
-import { alertTriggersSchema } from './alert-types.js';
-import { evaluateAlert, type SnapshotLike } from './evaluate-alert.js';
+import type { AlertTrigger, AlertReason } from './alert-types.js';
+import { evaluateAlert } from './evaluate-alert.js';
 import { describeTriggers } from './describe-trigger.js';
-
-const DAY_MS = 86_400_000;
-
-interface SnapshotRow {
-  id: bigint;
-  account_id: number;
-  as_of: Date;
-  score: number | null;
-  band: string;
-  components: unknown;
-}
+import { loadAccountHistory, loadRunSnapshots, type RunSnapshot } from './load-alert-history.js';
 
 export interface RecordAlertsOptions {
   /** Channel for accounts without one (ALERT_FALLBACK_CHANNEL_ID). */
   fallbackChannelId?: string | undefined;
 }
 
-function toSnapshot(row: SnapshotRow): SnapshotLike {
-  return { asOf: row.as_of, score: row.score, band: toBand(row.band), components: componentsSchema.parse(row.components) };
+interface Opened {
+  account_id: number;
+  triggers: AlertTrigger[];
+  reason: AlertReason;
+  band: string;
+  score: number | null;
+  baseline_score: number | null;
+  baseline_id: number | null;
+  snapshot_id: number;
+  channel: string | null;
+}
+
+interface Changed {
+  id: number;
+  triggers?: AlertTrigger[];
+  reason?: AlertReason;
+  band: string;
+  score: number | null;
+  snapshot_id: number;
+  channel: string | null;
+  reply: string;
 }
 
 export function recordRunAlerts(options: RecordAlertsOptions = {}) {
   return async (tx: Tx, run: RunInfo): Promise<{ alertsOpened: number }> => {
-    const models = await loadActiveModels(tx);
-    const configByVersion = new Map([...models.byKey.values()].map((m) => [m.versionId, m]));
-    const dropDays = Math.max(...[...models.byKey.values()].map((m) => m.alertConfig.dropDays));
-    const asOf = run.asOf;
-
-    const current = await tx.$queryRaw<(SnapshotRow & { model_version_id: number; renewal_date: Date | null; slack_channel_id: string | null })[]>`
-      SELECT s.id, s.account_id, s.as_of, s.score, s.band, s.components, s.model_version_id, a.renewal_date, a.slack_channel_id
-      FROM score_snapshots s JOIN accounts a ON a.id = s.account_id WHERE s.run_id = ${run.runId}`;
+    const current = await loadRunSnapshots(tx, run.runId);
     if (current.length === 0) return { alertsOpened: 0 };
+    const models = await loadActiveModels(tx);
+    const byVersion = new Map([...models.byKey.values()].map((m) => [m.versionId, m]));
+    // Snapshots scored by a version that is no longer current are judged by their own model's settings when known.
+    const modelOf = (s: RunSnapshot) => byVersion.get(s.modelVersionId);
+    const history = await loadAccountHistory(tx, current, (s) => modelOf(s)?.alertConfig.dropDays ?? 14);
 
-    // An alert a person closed starts a new episode: history before it no longer counts.
-    const closed = await tx.$queryRaw<{ account_id: number; closed_at: Date }[]>`
-      SELECT account_id, max(coalesce(resolved_at, updated_at)) AS closed_at FROM alerts WHERE open_key IS NULL GROUP BY account_id`;
-    const closedAt = new Map(closed.map((c) => [c.account_id, c.closed_at]));
-    const sinceClosed = (accountId: number, at: Date) => { const c = closedAt.get(accountId); return c === undefined || at.getTime() > c.getTime(); };
-
-    const good = await tx.$queryRaw<SnapshotRow[]>`
-      SELECT DISTINCT ON (account_id) id, account_id, as_of, score, band, components FROM score_snapshots
-      WHERE as_of < ${asOf} AND band IN ('healthy', 'watch') ORDER BY account_id, as_of DESC`;
-    const earliest = await tx.$queryRaw<SnapshotRow[]>`
-      SELECT DISTINCT ON (account_id) id, account_id, as_of, score, band, components FROM score_snapshots
-      WHERE as_of < ${asOf} AND score IS NOT NULL ORDER BY account_id, as_of ASC`;
-    const latestEarlier = await tx.$queryRaw<SnapshotRow[]>`
-      SELECT DISTINCT ON (account_id) id, account_id, as_of, score, band, components FROM score_snapshots
-      WHERE as_of < ${asOf} AND score IS NOT NULL ORDER BY account_id, as_of DESC`;
-    const peaks = await tx.$queryRaw<{ account_id: number; as_of: Date; score: number }[]>`
-      SELECT account_id, as_of, score FROM score_snapshots
-      WHERE as_of < ${asOf} AND as_of >= ${new Date(asOf.getTime() - dropDays * DAY_MS)} AND score IS NOT NULL`;
-    const open = await tx.alert.findMany({ where: { openKey: { not: null } }, select: { id: true, accountId: true, triggers: true, band: true, score: true, slackChannelId: true } });
-
-    const goodBy = new Map(good.map((r) => [r.account_id, r]));
-    const earliestBy = new Map(earliest.map((r) => [r.account_id, r]));
-    const latestBy = new Map(latestEarlier.map((r) => [r.account_id, r]));
-    const openBy = new Map(open.map((a) => [a.accountId, a]));
-    const peaksBy = new Map<number, { as_of: Date; score: number }[]>();
-    for (const p of peaks) {
-      const list = peaksBy.get(p.account_id);
-      if (list) list.push(p);
-      else peaksBy.set(p.account_id, [p]);
-    }
-
-    let alertsOpened = 0;
-    for (const row of current) {
-      const model = configByVersion.get(row.model_version_id);
-      if (!model) continue;
-      const accountId = row.account_id;
-      const goodRow = goodBy.get(accountId);
-      const earliestRow = earliestBy.get(accountId);
-      let baselineRow = goodRow && sinceClosed(accountId, goodRow.as_of) ? goodRow : earliestRow && sinceClosed(accountId, earliestRow.as_of) ? earliestRow : undefined;
-      // Closed and not seen good since: judge against the state it was closed in.
-      if (!baselineRow && closedAt.has(accountId)) baselineRow = latestBy.get(accountId);
-      const windowStart = asOf.getTime() - model.alertConfig.dropDays * DAY_MS;
-      const recent = (peaksBy.get(accountId) ?? []).filter((p) => p.as_of.getTime() >= windowStart && sinceClosed(accountId, p.as_of));
-      const openAlert = openBy.get(accountId);
-      const snapshot = toSnapshot(row);
+    const opened: Opened[] = [];
+    const updated: Changed[] = [];
+    const resolved: Changed[] = [];
+    for (const snapshot of current) {
+      const model = modelOf(snapshot);
+      const past = history.get(snapshot.accountId);
+      if (!model || !past) continue;
       const decision = evaluateAlert({
         config: model.alertConfig,
         cutoffs: model.cutoffs,
         current: snapshot,
-        baseline: baselineRow ? toSnapshot(baselineRow) : null,
-        recentPeak: recent.length > 0 ? Math.max(...recent.map((p) => p.score)) : null,
-        openAlert: openAlert ? { triggers: alertTriggersSchema.parse(openAlert.triggers), band: openAlert.band, score: openAlert.score } : null,
-        renewalDate: row.renewal_date,
+        baseline: past.baseline,
+        previous: past.previous,
+        peak: past.peak,
+        openAlert: past.openAlert,
+        renewalDate: snapshot.renewalDate,
       });
-      const channel = openAlert?.slackChannelId ?? row.slack_channel_id ?? options.fallbackChannelId ?? null;
+      const channel = past.openAlert?.slackChannelId ?? snapshot.slackChannelId ?? options.fallbackChannelId ?? null;
+      const common = { band: snapshot.band, score: snapshot.score, snapshot_id: Number(snapshot.id), channel };
       if (decision.kind === 'open') {
-        const alert = await tx.alert.create({
-          data: {
-            accountId, openKey: accountId, state: 'open', triggers: decision.triggers, reason: decision.reason,
-            band: snapshot.band, score: snapshot.score, baselineScore: decision.reason.baseline?.score ?? null,
-            openedSnapshotId: row.id, lastSnapshotId: row.id, slackChannelId: channel, createdAt: asOf,
-          },
+        opened.push({
+          ...common, account_id: snapshot.accountId, triggers: decision.triggers, reason: decision.reason,
+          baseline_score: decision.against?.score ?? null, baseline_id: decision.against?.id === undefined ? null : Number(decision.against.id),
         });
-        alertsOpened += 1;
-        if (channel) await tx.slackOutbox.create({ data: { alertId: alert.id, kind: 'post', channelId: channel, payload: {}, idempotencyKey: `alert:${alert.id}:post`, nextAttemptAt: asOf } });
-      } else if (decision.kind === 'update' && openAlert) {
-        await tx.alert.update({ where: { id: openAlert.id }, data: { triggers: decision.triggers, reason: decision.reason, band: snapshot.band, score: snapshot.score, lastSnapshotId: row.id } });
-        await enqueueUpdate(tx, openAlert.id, channel, row.id, asOf, `Update: ${decision.changed}. ${describeTriggers(decision.triggers)}`);
-      } else if (decision.kind === 'resolve' && openAlert) {
-        await tx.alert.update({ where: { id: openAlert.id }, data: { state: 'auto_resolved', openKey: null, resolvedBy: 'system', resolvedAt: asOf, band: snapshot.band, score: snapshot.score, lastSnapshotId: row.id } });
-        await enqueueUpdate(tx, openAlert.id, channel, row.id, asOf, `:white_check_mark: Resolved automatically: ${decision.why}.`);
+      } else if (decision.kind === 'update' && past.openAlert) {
+        updated.push({ ...common, id: past.openAlert.id, triggers: decision.triggers, reason: decision.reason, reply: `Update: ${decision.changed}. ${describeTriggers(decision.triggers)}` });
+      } else if (decision.kind === 'resolve' && past.openAlert) {
+        resolved.push({ ...common, id: past.openAlert.id, reply: `:white_check_mark: Resolved automatically: ${decision.why}.` });
       }
     }
-    return { alertsOpened };
+    await insertOpened(tx, opened, run.asOf);
+    await applyChanges(tx, updated, resolved, run.asOf);
+    return { alertsOpened: opened.length };
   };
 }
 
-async function enqueueUpdate(tx: Tx, alertId: number, channel: string | null, snapshotId: bigint, due: Date, replyText: string): Promise<void> {
-  if (!channel) return;
-  await tx.slackOutbox.createMany({
-    data: [
-      { alertId, kind: 'update', channelId: channel, payload: {}, idempotencyKey: `alert:${alertId}:update:${snapshotId}`, nextAttemptAt: due },
-      { alertId, kind: 'thread_reply', channelId: channel, payload: { text: replyText }, idempotencyKey: `alert:${alertId}:reply:${snapshotId}`, nextAttemptAt: due },
-    ],
-    skipDuplicates: true,
-  });
+async function insertOpened(tx: Tx, rows: readonly Opened[], asOf: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(account_id int, triggers jsonb, reason jsonb, band text, score float8,
+        baseline_score float8, baseline_id bigint, snapshot_id bigint, channel text)
+    ),
+    created AS (
+      INSERT INTO alerts (account_id, open_key, state, triggers, reason, band, score, baseline_score, baseline_snapshot_id,
+                          opened_snapshot_id, last_snapshot_id, slack_channel_id, created_at, updated_at)
+      SELECT account_id, account_id, 'open', triggers, reason, band, score, baseline_score, baseline_id, snapshot_id, snapshot_id, channel, ${asOf}, now()
+      FROM input
+      RETURNING id, slack_channel_id
+    )
+    INSERT INTO slack_outbox (alert_id, kind, channel_id, payload, idempotency_key, next_attempt_at)
+    SELECT id, 'post', slack_channel_id, '{}'::jsonb, 'alert:' || id || ':post', ${asOf} FROM created WHERE slack_channel_id IS NOT NULL`;
+}
+
+/** Updates and auto-resolutions: the alert row, then its message refreshed in place plus a thread reply saying what changed. */
+async function applyChanges(tx: Tx, updated: readonly Changed[], resolved: readonly Changed[], asOf: Date): Promise<void> {
+  if (updated.length > 0) {
+    await tx.$executeRaw`
+      UPDATE alerts a SET triggers = i.triggers, reason = i.reason, band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(updated)}::jsonb) AS i(id int, triggers jsonb, reason jsonb, band text, score float8, snapshot_id bigint)
+      WHERE a.id = i.id`;
+  }
+  if (resolved.length > 0) {
+    await tx.$executeRaw`
+      UPDATE alerts a SET state = 'auto_resolved', open_key = NULL, resolved_by = 'system', resolved_at = ${asOf},
+        band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(resolved)}::jsonb) AS i(id int, band text, score float8, snapshot_id bigint)
+      WHERE a.id = i.id`;
+  }
+  const messages = [...updated, ...resolved].filter((c) => c.channel !== null);
+  if (messages.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO slack_outbox (alert_id, kind, channel_id, payload, idempotency_key, next_attempt_at)
+    SELECT i.id, k.kind, i.channel, CASE WHEN k.kind = 'thread_reply' THEN jsonb_build_object('text', i.reply) ELSE '{}'::jsonb END,
+           'alert:' || i.id || ':' || k.key || ':' || i.snapshot_id, ${asOf}
+    FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) AS i(id int, channel text, reply text, snapshot_id bigint)
+    CROSS JOIN (VALUES (1, 'update', 'update'), (2, 'thread_reply', 'reply')) AS k(ord, kind, key)
+    ORDER BY i.id, k.ord
+    ON CONFLICT (idempotency_key) DO NOTHING`;
 }

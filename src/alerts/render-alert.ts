@@ -4,7 +4,7 @@ import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { toBand } from '../reports/build-health-report.js';
 import { suggestActions } from '../scoring/suggest-actions.js';
-import { componentsSchema } from '../scoring/types.js';
+import { decodeComponents } from '../scoring/component-codec.js';
 import { alertMessage } from '../slack/views/alert-message.js';
 import type { SlackMessage } from '../slack/views/health-views.js';
 import { alertReasonSchema, alertTriggersSchema } from './alert-types.js';
@@ -16,7 +16,7 @@ export async function renderAlert(prisma: Prisma, alertId: number, now: Date): P
   const band = toBand(alert.band);
   const daysToRenewal = alert.account.renewalDate ? Math.round((alert.account.renewalDate.getTime() - now.getTime()) / 86_400_000) : null;
   const actions = snapshot
-    ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: componentsSchema.parse(snapshot.components) }, trend: null, daysToRenewal, metrics })
+    ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: decodeComponents(snapshot.components) }, trend: null, daysToRenewal, metrics })
     : [];
   return alertMessage({
     alertId: alert.id,

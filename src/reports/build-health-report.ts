@@ -5,7 +5,8 @@ import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { suggestActions, type SuggestedAction } from '../scoring/suggest-actions.js';
 import { computeTrend, type Trend } from '../scoring/trend.js';
-import { componentsSchema, type MeasureComponent, type MetricDefinition, type SnapshotBand } from '../scoring/types.js';
+import { decodeComponents } from '../scoring/component-codec.js';
+import { type MeasureComponent, type MetricDefinition, type SnapshotBand } from '../scoring/types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -39,20 +40,28 @@ export interface HealthReport {
 }
 
 export async function buildHealthReport(prisma: Prisma, accountId: number, now: Date): Promise<HealthReport> {
-  const [account, snapshots, openAlert, sentiment, metrics] = await Promise.all([
+  const historyFrom = new Date(now.getTime() - 13 * 7 * DAY_MS);
+  const [account, latest, history, before, lastRun, openAlert, sentiment, metrics] = await Promise.all([
     prisma.account.findUniqueOrThrow({ where: { id: accountId } }),
-    prisma.scoreSnapshot.findMany({
-      where: { accountId, asOf: { lte: now, gte: new Date(now.getTime() - 13 * 7 * DAY_MS) } },
+    prisma.scoreSnapshot.findFirst({
+      where: { accountId, asOf: { lte: now } },
       orderBy: { asOf: 'desc' },
       select: { asOf: true, score: true, band: true, completeness: true, components: true, modelVersion: { select: { version: true, model: { select: { name: true } } } } },
     }),
+    // Only scores for the trend: components are read for the latest snapshot alone.
+    prisma.scoreSnapshot.findMany({ where: { accountId, asOf: { lte: now, gte: historyFrom } }, select: { asOf: true, score: true } }),
+    // Snapshots are written when something changes, so the score in force when
+    // the window opens may be older than the window.
+    prisma.scoreSnapshot.findFirst({ where: { accountId, asOf: { lt: historyFrom } }, orderBy: { asOf: 'desc' }, select: { asOf: true, score: true } }),
+    prisma.scoreRun.findFirst({ where: { status: 'completed', trigger: { not: 'backfill' }, asOf: { lte: now } }, orderBy: { asOf: 'desc' }, select: { asOf: true } }),
     prisma.alert.findFirst({ where: { accountId, openKey: { not: null } }, select: { id: true, state: true, claimedBy: true, claimedAt: true, createdAt: true } }),
     prisma.metricObservation.findFirst({ where: { accountId, metricKey: 'csm_sentiment', observedAt: { lte: now } }, orderBy: { observedAt: 'desc' } }),
     loadMetricDefinitions(prisma),
   ]);
-  const latest = snapshots[0];
-  const components = latest ? componentsSchema.parse(latest.components).map((c) => withLabel(c, metrics)) : [];
-  const trend = latest ? computeTrend(snapshots.map((s) => ({ asOf: s.asOf, score: s.score })), now) : null;
+  const components = latest ? decodeComponents(latest.components).map((c) => withLabel(c, metrics)) : [];
+  const trend = latest ? computeTrend([...(before ? [before] : []), ...history], now) : null;
+  // An unchanged account is not re-written each run: the latest run that covered it is when it was last scored.
+  const scoredAt = latest && lastRun && account.churnedOn === null && lastRun.asOf.getTime() > latest.asOf.getTime() ? lastRun.asOf : latest?.asOf;
   const daysToRenewal = account.renewalDate ? Math.round((account.renewalDate.getTime() - now.getTime()) / DAY_MS) : null;
   const freshness = metrics.get('csm_sentiment')?.freshnessDays ?? 30;
   const scored = components.filter((c) => c.observedAt !== null && !c.stale).map((c) => Date.parse(c.observedAt ?? ''));
@@ -71,7 +80,7 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
     },
     snapshot: latest
       ? {
-          asOf: latest.asOf,
+          asOf: scoredAt ?? latest.asOf,
           score: latest.score,
           band: toBand(latest.band),
           completeness: latest.completeness,

@@ -1,5 +1,6 @@
-// Portfolio lists (at-risk, mine, App Home): each account with its latest
-// snapshot, in one query whatever the portfolio size.
+// Portfolio lists (at-risk, mine, App Home): each account with its current
+// score (account_scores, one row per account), in one query whatever the
+// portfolio size or the length of its history.
 import type { Prisma } from '../db/database.js';
 import type { SnapshotBand } from '../scoring/types.js';
 import { toBand } from './build-health-report.js';
@@ -26,14 +27,9 @@ export async function listPortfolio(prisma: Prisma, query: PortfolioQuery): Prom
   const owner = query.ownerSlackUserId ?? null;
   const atRisk = query.atRiskOnly === true;
   const rows = await prisma.$queryRaw<{ account_id: number; name: string; external_id: string; owner: string | null; score: number | null; band: string; as_of: Date; alert_id: number | null; claimed_by: string | null; total: bigint | number }[]>`
-    WITH latest AS (
-      SELECT DISTINCT ON (s.account_id) s.account_id, s.score, s.band, s.as_of
-      FROM score_snapshots s
-      ORDER BY s.account_id, s.as_of DESC
-    )
     SELECT a.id AS account_id, a.name, a.external_id, a.owner_slack_user_id AS owner, l.score, l.band, l.as_of,
            al.id AS alert_id, al.claimed_by, count(*) OVER () AS total
-    FROM latest l
+    FROM account_scores l
     JOIN accounts a ON a.id = l.account_id AND a.churned_on IS NULL
     LEFT JOIN alerts al ON al.open_key = a.id
     WHERE (${owner}::text IS NULL OR a.owner_slack_user_id = ${owner})

@@ -8,6 +8,8 @@ export interface BackfillOptions {
   from: Date;
   to: Date;
   stepDays: number;
+  /** Only these accounts; default every account in scope at each date. */
+  accountIds?: readonly number[];
 }
 
 export async function backfillScores(deps: RecomputeDeps, options: BackfillOptions): Promise<RecomputeResult[]> {
@@ -15,7 +17,9 @@ export async function backfillScores(deps: RecomputeDeps, options: BackfillOptio
   if (options.from.getTime() > options.to.getTime()) throw new RangeError('from must not be after to');
   const results: RecomputeResult[] = [];
   for (let t = options.from.getTime(); t <= options.to.getTime(); t += options.stepDays * DAY_MS) {
-    results.push(await recomputeScores(deps, { trigger: 'backfill', asOf: new Date(t), skipExisting: true }));
+    results.push(
+      await recomputeScores(deps, { trigger: 'backfill', asOf: new Date(t), skipExisting: true, ...(options.accountIds ? { accountIds: options.accountIds } : {}) }),
+    );
   }
   return results;
 }

@@ -1,4 +1,5 @@
 // Trend from stored snapshots: change over 7 and 30 days and a weekly sparkline.
+// Snapshots are change points: each score holds until the next one.
 // Pure date arithmetic on UTC instants, so DST changes cannot shift a window.
 const DAY_MS = 86_400_000;
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -31,11 +32,13 @@ export function computeTrend(history: readonly ScorePoint[], now: Date, weeks = 
     const past = scoreAtOrBefore(sorted, now.getTime() - days * DAY_MS);
     return current === null || past === null ? null : Math.round((current - past) * 10) / 10;
   };
+  // Snapshots are written when a score changes: a week without one still has
+  // the score in force at its end. Before the first snapshot, or while data was
+  // insufficient, the week stays blank.
   let sparkline = '';
   for (let w = weeks - 1; w >= 0; w -= 1) {
     const end = now.getTime() - w * 7 * DAY_MS;
-    const inWeek = sorted.filter((p) => p.score !== null && p.asOf.getTime() <= end && p.asOf.getTime() > end - 7 * DAY_MS);
-    const last = inWeek.at(-1)?.score;
+    const last = sorted.findLast((p) => p.asOf.getTime() <= end)?.score;
     sparkline += last === undefined || last === null ? ' ' : (SPARKS[Math.min(7, Math.floor((last / 100) * 8))] ?? ' ');
   }
   return { change7d: change(7), change30d: change(30), sparkline };

@@ -128,4 +128,3 @@ export const measureComponentSchema = z.object({
   points: z.number().nullable(),
   pointsLost: z.number(),
 });
-export const componentsSchema = z.array(measureComponentSchema);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
 import { createLogger } from '../../../src/logger.js';
 import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion } from '../../../src/models/model-store.js';
+import { decodeComponents } from '../../../src/scoring/component-codec.js';
 import { backfillScores } from '../../../src/scoring-run/backfill.js';
 import { recomputeScores, recomputeWithLock } from '../../../src/scoring-run/recompute.js';
 import { createTestDatabase, DATABASE_KINDS } from '../../support/databases.js';
@@ -66,7 +67,7 @@ describe.each(DATABASE_KINDS)('recompute (%s)', (kind) => {
     const snap = await db.prisma.scoreSnapshot.findFirstOrThrow({ where: { runId: result.runId, account: { externalId: 'gen-1' } } });
     expect(snap.score).toBe(46.2);
     expect(snap.band).toBe('at_risk');
-    const components = snap.components as { metricKey: string; stale: boolean; points: number | null }[];
+    const components = decodeComponents(snap.components);
     expect(components.find((c) => c.metricKey === 'open_support_tickets')).toMatchObject({ stale: true, points: null });
     expect(components[0]).toMatchObject({ metricKey: 'orders_30d', points: 0 });
   });

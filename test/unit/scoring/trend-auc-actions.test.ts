@@ -28,12 +28,14 @@ describe('computeTrend', () => {
     expect(trend.change7d).toBe(-6);
   });
 
-  it('draws one character per week with gaps as spaces', () => {
+  it('draws one character per week: a score holds until the next snapshot, blank before the first', () => {
+    // Snapshots are change points: 10 from 70 days ago until 99 arrives today.
     const trend = computeTrend([at(70, 10), at(0, 99)], now, 12);
-    expect(trend.sparkline).toHaveLength(12);
-    expect(trend.sparkline.at(-1)).toBe('█');
-    expect(trend.sparkline[1]).toBe('▁');
-    expect(trend.sparkline[0]).toBe(' ');
+    expect(trend.sparkline).toBe(' ▁▁▁▁▁▁▁▁▁▁█');
+  });
+
+  it('leaves weeks blank while data was insufficient', () => {
+    expect(computeTrend([at(30, 80), at(20, null), at(6, 40)], now, 6).sparkline).toBe(' ▇▇  ▄');
   });
 });
 

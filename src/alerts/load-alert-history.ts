@@ -1,0 +1,153 @@
+// What the alert rules need to know about each account a run re-scored, in a
+// few set-based queries over the (account_id, as_of) index: its open alert,
+// the state it is judged against, the state just before, and its recent peak.
+// Only accounts whose snapshot changed in this run are loaded, so a quiet
+// 15-minute tick reads next to nothing.
+import { decodeComponents } from '../scoring/component-codec.js';
+import { toBand } from '../reports/build-health-report.js';
+import type { Tx } from '../scoring-run/recompute.js';
+import { alertTriggersSchema, type AlertTrigger } from './alert-types.js';
+import { bandRank, isBand, type SnapshotLike } from './evaluate-alert.js';
+
+const DAY_MS = 86_400_000;
+
+export interface RunSnapshot extends SnapshotLike {
+  id: bigint;
+  accountId: number;
+  modelVersionId: number;
+  renewalDate: Date | null;
+  slackChannelId: string | null;
+}
+
+export interface OpenAlertRow {
+  id: number;
+  triggers: AlertTrigger[];
+  band: string;
+  score: number | null;
+  slackChannelId: string | null;
+}
+
+export interface AccountHistory {
+  openAlert: OpenAlertRow | null;
+  baseline: SnapshotLike | null;
+  previous: SnapshotLike | null;
+  peak: SnapshotLike | null;
+}
+
+/** The snapshots this run wrote, with what delivery needs about their accounts. */
+export async function loadRunSnapshots(tx: Tx, runId: number): Promise<RunSnapshot[]> {
+  const [row] = await tx.$queryRaw<{ rows: string }[]>`
+    SELECT coalesce(json_agg(json_build_array(s.id::text, s.account_id, s.model_version_id, floor(extract(epoch FROM s.as_of) * 1000),
+             s.score, s.band, s.components, floor(extract(epoch FROM a.renewal_date) * 1000), a.slack_channel_id)), '[]')::text AS rows
+    FROM score_snapshots s JOIN accounts a ON a.id = s.account_id WHERE s.run_id = ${runId}`;
+  return parseRows(row?.rows).map((t) => ({
+    id: BigInt(str(t[0])),
+    accountId: num(t[1]),
+    modelVersionId: num(t[2]),
+    asOf: new Date(num(t[3])),
+    score: numOrNull(t[4]),
+    band: toBand(str(t[5])),
+    components: decodeComponents(t[6]),
+    renewalDate: t[7] === null ? null : new Date(num(t[7])),
+    slackChannelId: t[8] === null ? null : str(t[8]),
+  }));
+}
+
+/**
+ * Per account: the open alert (its baseline fixed at opening), or else the
+ * latest state in a better band since the last closed episode — counting the
+ * state that was in force when it closed; the snapshot before this one; and
+ * the best score within the drop window (counting the one in force when the
+ * window opened, since snapshots are written only on change).
+ */
+export async function loadAccountHistory(tx: Tx, current: readonly RunSnapshot[], dropDaysFor: (s: RunSnapshot) => number): Promise<Map<number, AccountHistory>> {
+  if (current.length === 0) return new Map();
+  const asOf = current[0]?.asOf ?? new Date();
+  const accountIds = current.map((c) => c.accountId);
+  const windowStarts = current.map((c) => new Date(c.asOf.getTime() - dropDaysFor(c) * DAY_MS));
+  const ranks = current.map((c) => (isBand(c.band) ? bandRank(c.band) : 99));
+
+  const open = await tx.alert.findMany({
+    where: { accountId: { in: accountIds }, openKey: { not: null } },
+    select: { id: true, accountId: true, triggers: true, band: true, score: true, slackChannelId: true, baselineSnapshotId: true },
+  });
+  const openBy = new Map(open.map((a) => [a.accountId, a]));
+  const openBaselines = current.map((c) => openBy.get(c.accountId)?.baselineSnapshotId?.toString() ?? null);
+  const hasOpen = current.map((c) => openBy.has(c.accountId));
+
+  const picks = await tx.$queryRaw<{ account_id: number; baseline_id: bigint | null; previous_id: bigint | null; peak_id: bigint | null }[]>`
+    WITH c AS (
+      SELECT * FROM unnest(${accountIds}::int[], ${windowStarts}::timestamptz[], ${ranks}::int[], ${hasOpen}::boolean[], ${openBaselines}::bigint[])
+        AS c(account_id, window_start, rank, has_open, open_baseline)
+    ),
+    k AS (
+      SELECT c.*, coalesce(
+        (SELECT max(s.as_of) FROM score_snapshots s WHERE s.account_id = c.account_id AND s.as_of <= cl.closed_at),
+        cl.closed_at, '-infinity'::timestamptz) AS episode_from
+      FROM c LEFT JOIN LATERAL (
+        SELECT max(coalesce(a.resolved_at, a.updated_at)) AS closed_at FROM alerts a WHERE a.account_id = c.account_id AND a.open_key IS NULL
+      ) cl ON true
+    )
+    SELECT k.account_id,
+      CASE WHEN k.has_open THEN k.open_baseline ELSE (
+        SELECT s.id FROM score_snapshots s
+        WHERE s.account_id = k.account_id AND s.as_of < ${asOf} AND s.as_of >= k.episode_from
+          AND (CASE s.band WHEN 'healthy' THEN 0 WHEN 'watch' THEN 1 WHEN 'at_risk' THEN 2 WHEN 'critical' THEN 3 ELSE 99 END) < k.rank
+        ORDER BY s.as_of DESC LIMIT 1) END AS baseline_id,
+      (SELECT s.id FROM score_snapshots s WHERE s.account_id = k.account_id AND s.as_of < ${asOf} ORDER BY s.as_of DESC LIMIT 1) AS previous_id,
+      (SELECT s.id FROM score_snapshots s
+       WHERE s.account_id = k.account_id AND s.as_of < ${asOf} AND s.score IS NOT NULL
+         AND s.as_of >= greatest(k.episode_from, coalesce(
+           (SELECT max(w.as_of) FROM score_snapshots w WHERE w.account_id = k.account_id AND w.as_of <= k.window_start), k.window_start))
+       ORDER BY s.score DESC, s.as_of DESC LIMIT 1) AS peak_id
+    FROM k`;
+
+  const ids = [...new Set(picks.flatMap((p) => [p.baseline_id, p.previous_id, p.peak_id]).filter((id): id is bigint => id !== null).map(String))];
+  const snapshots = await loadSnapshotsById(tx, ids);
+  const byId = (id: bigint | null) => (id === null ? null : (snapshots.get(id.toString()) ?? null));
+
+  const out = new Map<number, AccountHistory>();
+  for (const p of picks) {
+    const alert = openBy.get(p.account_id);
+    out.set(p.account_id, {
+      openAlert: alert
+        ? { id: alert.id, triggers: alertTriggersSchema.parse(alert.triggers), band: alert.band, score: alert.score, slackChannelId: alert.slackChannelId }
+        : null,
+      baseline: byId(p.baseline_id),
+      previous: byId(p.previous_id),
+      peak: byId(p.peak_id),
+    });
+  }
+  return out;
+}
+
+async function loadSnapshotsById(tx: Tx, ids: readonly string[]): Promise<Map<string, SnapshotLike>> {
+  if (ids.length === 0) return new Map();
+  const [row] = await tx.$queryRaw<{ rows: string }[]>`
+    SELECT coalesce(json_agg(json_build_array(id::text, floor(extract(epoch FROM as_of) * 1000), score, band, components)), '[]')::text AS rows
+    FROM score_snapshots WHERE id = ANY(${[...ids]}::bigint[])`;
+  return new Map(
+    parseRows(row?.rows).map((t) => [
+      str(t[0]),
+      { id: BigInt(str(t[0])), asOf: new Date(num(t[1])), score: numOrNull(t[2]), band: toBand(str(t[3])), components: decodeComponents(t[4]) },
+    ]),
+  );
+}
+
+// Our own queries' JSON rows, checked by hand (cheap at 100,000 rows; a shape error still throws).
+function parseRows(text: string | undefined): unknown[][] {
+  const parsed: unknown = JSON.parse(text ?? '[]');
+  if (!Array.isArray(parsed) || !parsed.every(Array.isArray)) throw new TypeError('expected a JSON array of rows');
+  return parsed;
+}
+function num(v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`expected a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+function numOrNull(v: unknown): number | null {
+  return v === null ? null : num(v);
+}
+function str(v: unknown): string {
+  if (typeof v !== 'string') throw new TypeError(`expected a string, got ${JSON.stringify(v)}`);
+  return v;
+}
