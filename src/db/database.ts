@@ -63,10 +63,23 @@ async function openPostgres(url: string): Promise<Database> {
 
   async function withSession<T>(fn: (session: SqlSession, client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // A checked-out client whose server goes away emits 'error' with no pool
+    // listener attached; the pending query rejects anyway, so note it here
+    // rather than let it crash the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       return await fn(pgSession(client), client);
+    } catch (error) {
+      lost ??= error instanceof Error ? error : new Error(String(error));
+      throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // Passing the error destroys the client instead of pooling a dead connection.
+      client.release(lost);
     }
   }
 
@@ -95,7 +108,9 @@ async function openPostgres(url: string): Promise<Database> {
         }
       }),
     async ping() {
-      await withSession((session) => session.query('SELECT 1'));
+      // A pooled connection the server already closed (restart, failover) fails
+      // once before the pool notices; only a second failure is an outage.
+      await withSession((session) => session.query('SELECT 1')).catch(() => withSession((session) => session.query('SELECT 1')));
     },
     async close() {
       await prisma.$disconnect();
