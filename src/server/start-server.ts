@@ -8,7 +8,7 @@ import { OutboxSignal, systemClock, type AppDeps, type Clock } from '../app-deps
 import { ConfigError, requireSlackMode, type Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createHttpApp } from '../http/create-http-app.js';
-import { createLogger, type Level, type Logger } from '../logger.js';
+import { configuredSecrets, createLogger, type Level, type Logger } from '../logger.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
@@ -46,9 +46,10 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
   const mode = requireSlackMode(config);
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level });
+  // The configured secrets are masked by value in every line, whatever logs them.
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level, secrets: configuredSecrets(config) });
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve' }));
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve', logger }));
   try {
     const report = await db.migrate();
     if (report.applied.length > 0) logger.info('database migrated', { applied: report.applied });
