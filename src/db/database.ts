@@ -81,11 +81,33 @@ async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<
 
   async function withSession<T>(fn: (session: SqlSession, client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // A checked-out client has no pool listener. The lock session sits idle
+    // while its holder works on other connections; if the server ends it then,
+    // pg emits 'error' on it, which unheard would crash the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      if (lost) return; // pg follows the server's notice with "Connection terminated unexpectedly"
+      lost = error;
+      logger.warn('database connection lost while held; the pool will reconnect on next use', { error });
+    };
+    client.on('error', onError);
     try {
       return await fn(pgSession(client), client);
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
+  }
+
+  /**
+   * Releases a session lock. If that fails the session is gone or unusable;
+   * the server drops a session's advisory locks with it, so the work's own
+   * outcome (or error) is what the caller gets, not the unlock's.
+   */
+  async function unlock(session: SqlSession, key: string): Promise<void> {
+    await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((error: unknown) => {
+      logger.warn('could not release a database lock; its session is gone, and the lock with it', { error });
+    });
   }
 
   return {
@@ -98,7 +120,7 @@ async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<
         try {
           return await applyMigrations(session, await readMigrations());
         } finally {
-          await session.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey('migrate')]);
+          await unlock(session, lockKey('migrate'));
         }
       }),
     tryWithLock: (lockName, fn) =>
@@ -109,7 +131,7 @@ async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<
         try {
           return { ran: true, value: await fn() } as const;
         } finally {
-          await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+          await unlock(session, key);
         }
       }),
     async ping() {

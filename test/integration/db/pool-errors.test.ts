@@ -1,6 +1,7 @@
 // A PostgreSQL connection dying while idle in the pool (server restart,
-// failover, an admin terminating it) is reported at warn and never crashes the
-// process; the next query connects afresh.
+// failover, an admin terminating it), or while held as the session of a
+// cross-process lock, is reported at warn and never crashes the process; the
+// next query connects afresh and the lock can be taken again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/database.js';
 import { createLogger } from '../../../src/logger.js';
@@ -36,5 +37,23 @@ describe('lost idle PostgreSQL connections', () => {
     expect(lost()[0]).toMatchObject({ level: 'warn', error: { message: 'terminating connection due to administrator command' } });
     expect(await db.prisma.account.count()).toBe(0);
     await db.ping();
+  });
+
+  it('survives the lock session being terminated while the lock is held: the work\'s own outcome stands, the lock is free again', async () => {
+    lines.length = 0;
+    const held = db.tryWithLock('pool-errors-test', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return 'done';
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await faults.terminateBackends()).toBe(1);
+    // Before the fix, pg's 'error' on the checked-out session was unheard: an uncaught exception.
+    expect(await held).toEqual({ ran: true, value: 'done' });
+    const messages = lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((e) => [e.level, e.msg]);
+    expect(messages).toEqual([
+      ['warn', 'database connection lost while held; the pool will reconnect on next use'],
+      ['warn', 'could not release a database lock; its session is gone, and the lock with it'],
+    ]);
+    expect(await db.tryWithLock('pool-errors-test', async () => 'again')).toEqual({ ran: true, value: 'again' });
   });
 });
