@@ -74,7 +74,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.init().catch((error: unknown) => {
       throw describeSlackStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
     });
-    if (mode.kind === 'socket') await app.start();
+    if (mode.kind === 'socket') {
+      await app.start().catch((error: unknown) => {
+        throw describeSocketModeStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
+      });
+    }
 
     const server = http.createServer(httpApp);
     server.listen(config.PORT);
@@ -110,4 +114,13 @@ function describeSlackStartupError(error: unknown, apiUrl: string): Error {
     return new ConfigError('SLACK_BOT_TOKEN', `was rejected by Slack (${detail})`);
   }
   return new StartupError(`Could not reach Slack at ${apiUrl} to verify SLACK_BOT_TOKEN (auth.test): ${detail}`, { cause: error });
+}
+
+/** Socket Mode's start calls apps.connections.open with the app token; same idea. */
+function describeSocketModeStartupError(error: unknown, apiUrl: string): Error {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/invalid_auth|not_authed|token_revoked|account_inactive|not_allowed_token_type/.test(detail)) {
+    return new ConfigError('SLACK_APP_TOKEN', `was rejected by Slack (${detail}); it must be an app-level token with the connections:write scope`);
+  }
+  return new StartupError(`Could not open a Socket Mode connection through ${apiUrl} (apps.connections.open): ${detail}`, { cause: error });
 }
