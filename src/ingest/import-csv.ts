@@ -1,9 +1,8 @@
 // `import accounts|metrics FILE.csv`: stream → validate → write, batch by batch,
 // each batch in one statement, so a failure mid-file leaves whole batches only.
-import type { Readable } from 'node:stream';
 import type { Prisma } from '../db/database.js';
 import { ingestAccounts, ingestMetrics, presentFields, type BatchOutcome } from './ingest-rows.js';
-import { parseCsvInBatches, type CsvBatch, type CsvKind } from './parse-csv.js';
+import { parseCsvInBatches, type CsvBatch, type CsvKind, type CsvSource } from './parse-csv.js';
 
 export interface ImportSummary {
   rowsRead: number;
@@ -48,7 +47,7 @@ function driverMessage(message: string): string {
   return (/Message: `(.+)`$/.exec(last)?.[1] ?? last).slice(0, 300);
 }
 
-export async function importCsv(prisma: Prisma, kind: CsvKind, input: Readable, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
+export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
   const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [] };
   const reject = (line: number, error: string) => {
     summary.rejected += 1;
