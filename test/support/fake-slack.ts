@@ -58,6 +58,7 @@ export class FakeSlack {
   /** When set, more than `perSecond` posts to one channel within a second get 429. */
   channelRateLimit: { perSecond: number; retryAfterSeconds: number } | null = null;
   private readonly scripts = new Map<string, ScriptedReply[]>();
+  private readonly postScripts = new Map<string, ScriptedReply[]>();
   private readonly postTimes = new Map<string, number[]>();
   private readonly hanging = new Set<http.ServerResponse>();
   private tsCounter = 0;
@@ -96,6 +97,11 @@ export class FakeSlack {
     this.server = null;
   }
 
+  /** Queue replies for the next chat.postMessage calls to one channel (before `script`ed ones). */
+  scriptPostsTo(channel: string, ...replies: ScriptedReply[]): void {
+    this.postScripts.set(channel, [...(this.postScripts.get(channel) ?? []), ...replies]);
+  }
+
   /** Queue replies for the next calls of `method`, before the default behaviour. */
   script(method: string, ...replies: ScriptedReply[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...replies]);
@@ -127,6 +133,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.messages.clear();
     this.scripts.clear();
+    this.postScripts.clear();
     this.postTimes.clear();
   }
 
@@ -166,7 +173,7 @@ export class FakeSlack {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     this.calls.push({ method, args, at: Date.now() });
-    const scripted = this.scripts.get(method)?.shift();
+    const scripted = (method === 'chat.postMessage' ? this.postScripts.get(String(args.channel ?? ''))?.shift() : undefined) ?? this.scripts.get(method)?.shift();
     if (scripted) {
       if (scripted.applied) this.answer(method, args);
       if ('hang' in scripted) {
