@@ -55,16 +55,19 @@ export async function claimRow(prisma: Prisma, row: OutboxRow, now: Date, leaseM
 
 /** Records a delivered row (and, for the post, the alert's message ts). False if the lease was lost. */
 export async function recordSent(prisma: Prisma, row: OutboxRow, ts: string, now: Date): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const done = await tx.slackOutbox.updateMany({
-      where: { id: row.id, lockedUntil: row.locked_until, status: { in: ACTIVE } },
-      data: { status: 'sent', slackTs: ts, sentAt: now, lockedUntil: null, lastError: null },
-    });
-    if (done.count === 1 && row.kind === 'post' && row.alert_id !== null) {
-      await tx.alert.update({ where: { id: row.alert_id }, data: { slackTs: ts, slackChannelId: row.channel_id } });
-    }
-    return done.count === 1;
-  });
+  // One statement, so it is atomic without holding a transaction open (PGlite
+  // has one connection; interactive transactions queue behind each other).
+  const [result] = await prisma.$queryRaw<{ n: number }[]>`
+    WITH done AS (
+      UPDATE slack_outbox SET status = 'sent', slack_ts = ${ts}, sent_at = ${now}, locked_until = NULL, last_error = NULL
+      WHERE id = ${row.id} AND locked_until = ${row.locked_until} AND status IN ('pending', 'sending')
+      RETURNING alert_id, kind, channel_id),
+    posted AS (
+      UPDATE alerts SET slack_ts = ${ts}, slack_channel_id = done.channel_id, updated_at = now()
+      FROM done WHERE done.kind = 'post' AND alerts.id = done.alert_id
+      RETURNING alerts.id)
+    SELECT count(*)::int AS n FROM done`;
+  return result?.n === 1;
 }
 
 export interface Release {
@@ -110,19 +113,17 @@ export async function deferChannel(prisma: Prisma, channelId: string, until: Dat
  * Returns false (and changes nothing) if the lease was lost.
  */
 export async function failRow(prisma: Prisma, row: OutboxRow, why: string): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const done = await tx.slackOutbox.updateMany({
-      where: { id: row.id, lockedUntil: row.locked_until, status: { in: ACTIVE } },
-      data: { status: 'failed', lastError: why.slice(0, 500), lockedUntil: null },
-    });
-    if (done.count === 1 && row.kind === 'post' && row.alert_id !== null) {
-      await tx.slackOutbox.updateMany({
-        where: { alertId: row.alert_id, kind: { not: 'post' }, status: { in: ACTIVE } },
-        data: { status: 'failed', lastError: `not sent: the alert post failed (${why})`.slice(0, 500), lockedUntil: null },
-      });
-    }
-    return done.count === 1;
-  });
+  const [result] = await prisma.$queryRaw<{ n: number }[]>`
+    WITH failed AS (
+      UPDATE slack_outbox SET status = 'failed', last_error = ${why.slice(0, 500)}, locked_until = NULL
+      WHERE id = ${row.id} AND locked_until = ${row.locked_until} AND status IN ('pending', 'sending')
+      RETURNING alert_id, kind),
+    behind AS (
+      UPDATE slack_outbox o SET status = 'failed', last_error = ${`not sent: the alert post failed (${why})`.slice(0, 500)}, locked_until = NULL
+      FROM failed WHERE failed.kind = 'post' AND o.alert_id = failed.alert_id AND o.kind <> 'post' AND o.status IN ('pending', 'sending')
+      RETURNING o.id)
+    SELECT count(*)::int AS n FROM failed`;
+  return result?.n === 1;
 }
 
 /**
@@ -131,26 +132,25 @@ export async function failRow(prisma: Prisma, row: OutboxRow, why: string): Prom
  * channel (so claims on the new message find it), and anything queued behind.
  */
 export async function rerouteAlertPost(prisma: Prisma, row: OutboxRow, fallbackChannelId: string, why: string, now: Date): Promise<boolean> {
-  const alertId = row.alert_id;
-  if (alertId === null || row.kind !== 'post') return false;
-  return prisma.$transaction(async (tx) => {
-    const moved = await tx.slackOutbox.updateMany({
-      where: { id: row.id, lockedUntil: row.locked_until, status: { in: ACTIVE } },
-      data: {
-        channelId: fallbackChannelId,
-        status: 'pending',
-        attempts: 0,
-        lockedUntil: null,
-        nextAttemptAt: now,
-        payload: { reroutedFrom: row.channel_id, reason: why },
-        lastError: `rerouted from ${row.channel_id ?? 'no channel'}: ${why}`.slice(0, 500),
-      },
-    });
-    if (moved.count !== 1) return false;
-    await tx.alert.update({ where: { id: alertId }, data: { slackChannelId: fallbackChannelId } });
-    await tx.slackOutbox.updateMany({ where: { alertId, kind: { not: 'post' }, status: { in: ACTIVE } }, data: { channelId: fallbackChannelId } });
-    return true;
-  });
+  if (row.alert_id === null || row.kind !== 'post') return false;
+  const note = JSON.stringify({ reroutedFrom: row.channel_id, reason: why });
+  const [result] = await prisma.$queryRaw<{ n: number }[]>`
+    WITH moved AS (
+      UPDATE slack_outbox
+      SET channel_id = ${fallbackChannelId}, status = 'pending', attempts = 0, locked_until = NULL, next_attempt_at = ${now},
+          payload = ${note}::jsonb, last_error = ${`rerouted from ${row.channel_id ?? 'no channel'}: ${why}`.slice(0, 500)}
+      WHERE id = ${row.id} AND locked_until = ${row.locked_until} AND status IN ('pending', 'sending')
+      RETURNING alert_id),
+    alert AS (
+      UPDATE alerts SET slack_channel_id = ${fallbackChannelId}, updated_at = now()
+      FROM moved WHERE alerts.id = moved.alert_id
+      RETURNING alerts.id),
+    behind AS (
+      UPDATE slack_outbox o SET channel_id = ${fallbackChannelId}
+      FROM moved WHERE o.alert_id = moved.alert_id AND o.kind <> 'post' AND o.status IN ('pending', 'sending')
+      RETURNING o.id)
+    SELECT count(*)::int AS n FROM moved`;
+  return result?.n === 1;
 }
 
 /** The state of an alert's post, for rows that must wait for it. */
