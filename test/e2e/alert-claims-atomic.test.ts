@@ -34,8 +34,9 @@ describe.each(DATABASE_KINDS)('claims commit with their message refresh (%s)', (
     await t.db.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_outbox BEFORE INSERT ON slack_outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox()');
   };
   const repairOutbox = () => t.db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_outbox ON slack_outbox');
-  /** Lets the listener run to its end (it fails without a visible effect). */
-  const settle = () => new Promise((r) => setTimeout(r, 300));
+  /** Bolt acks first and runs the listener after: wait until its failure reached the error log. */
+  const failures = () => t.logLines.filter((l) => l.includes('unhandled error in a Slack listener') && l.includes('injected: outbox write failed')).length;
+  const listenerFailed = async (before: number) => waitUntil(async () => failures() > before);
 
   beforeAll(async () => {
     t = await startTestServer(kind, { clock: () => now });
@@ -51,8 +52,9 @@ describe.each(DATABASE_KINDS)('claims commit with their message refresh (%s)', (
   it('keeps a claim only together with its refresh', async () => {
     const ts = (await alert()).slackTs ?? '';
     await breakOutbox();
+    const before = failures();
     await react('reaction_added', 'U0ALICE001', 'eyes', ts);
-    await settle();
+    await listenerFailed(before);
     expect(await alert()).toMatchObject({ state: 'open', claimedBy: null });
     expect(await refreshes()).toBe(0);
     await repairOutbox();
@@ -68,8 +70,9 @@ describe.each(DATABASE_KINDS)('claims commit with their message refresh (%s)', (
     const ts = (await alert()).slackTs ?? '';
     now = new Date(now.getTime() + 60_000);
     await breakOutbox();
+    const before = failures();
     await react('reaction_removed', 'U0ALICE001', 'eyes', ts);
-    await settle();
+    await listenerFailed(before);
     expect(await alert()).toMatchObject({ state: 'claimed', claimedBy: 'U0ALICE001' });
     await repairOutbox();
     await react('reaction_removed', 'U0ALICE001', 'eyes', ts);
@@ -80,8 +83,9 @@ describe.each(DATABASE_KINDS)('claims commit with their message refresh (%s)', (
   it('keeps a resolution only together with its refresh', async () => {
     now = new Date(now.getTime() + 60_000);
     await breakOutbox();
+    const before = failures();
     await pressResolve('U0BOB00001');
-    await settle();
+    await listenerFailed(before);
     expect(await alert()).toMatchObject({ state: 'open', resolvedBy: null });
     await repairOutbox();
     await pressResolve('U0BOB00001');

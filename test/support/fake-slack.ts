@@ -73,6 +73,10 @@ export class FakeSlack {
         res.end(String(error));
       });
     });
+    // Node closes idle keep-alive sockets after 5 s; a client reusing one just
+    // then gets "fetch failed". Slack keeps them longer; so does the fake, so
+    // tests see the faults they script, not this race.
+    this.server.keepAliveTimeout = 60_000;
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
     const { port } = this.server.address() as AddressInfo;
