@@ -3,14 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthReport, ReportComponent } from '../../../src/reports/build-health-report.js';
 import type { PortfolioEntry } from '../../../src/reports/list-portfolio.js';
-import { BUILT_IN_METRICS } from '../../../src/scoring/catalogue.js';
-import { DEFAULT_MODELS } from '../../../src/scoring/default-models.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { alertMessage } from '../../../src/slack/views/alert-message.js';
 import { MAX_SECTION_TEXT } from '../../../src/slack/views/block-limits.js';
 import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage } from '../../../src/slack/views/health-views.js';
 import { homeView } from '../../../src/slack/views/home-view.js';
-import { historyModal, tuningModal } from '../../../src/slack/views/tuning-modal.js';
 
 const component = (metricKey: string, pointsLost: number, points: number | null = 10): ReportComponent => ({
   metricKey, label: metricKey.replace(/_/g, ' '), unit: 'orders', weight: 10, good: 20, poor: 4, value: points === null ? null : 5, observedAt: '2026-11-01T00:00:00.000Z', stale: false, points, pointsLost,
@@ -118,26 +115,5 @@ describe('alertMessage', () => {
     const resolved = alertMessage({ ...base, state: 'resolved', resolvedBy: 'U0ALICE001', resolvedAt: new Date() });
     expect(resolved.text).toMatch(/^✅ Acme: health alert closed/);
     expect(text(resolved.blocks)).not.toContain(ACTION_IDS.resolveAlert);
-  });
-});
-
-describe('tuning modal', () => {
-  const model = { ...DEFAULT_MODELS[0]!, versionId: 1, version: 4 };
-  it('has one input per weight, good and poor, within 100 blocks and a 24-character title', () => {
-    const view = tuningModal({ models: [{ key: 'default', name: 'Default', version: 4 }], model, catalogue: BUILT_IN_METRICS, evaluation: 'ROC AUC 0.81' });
-    const ids = view.blocks.map((b) => ('block_id' in b ? b.block_id : undefined));
-    for (const m of model.measures) for (const f of ['weight', 'good', 'poor']) expect(ids).toContain(`m:${m.metricKey}:${f}`);
-    expect(view.blocks.length).toBeLessThanOrEqual(100);
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ modelKey: 'default', baseVersion: 4 });
-  });
-  it('lists history with Restore buttons except on the current version', () => {
-    const view = historyModal('Enterprise accounts model', 'enterprise', [
-      { version: 2, createdAt: new Date('2026-11-01T00:00:00Z'), createdBy: 'U0ADMIN001', note: 'more NPS', current: true },
-      { version: 1, createdAt: new Date('2026-10-01T00:00:00Z'), createdBy: 'system', note: 'seeded model', current: false },
-    ]);
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(text(view.blocks).match(new RegExp(ACTION_IDS.tuningRestore, 'g'))).toHaveLength(1);
-    expect(text(view.blocks)).toContain('enterprise:1');
   });
 });
