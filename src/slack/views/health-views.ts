@@ -6,6 +6,7 @@ import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatVa
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
 import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
+import { listBlocks, portfolioLine } from './portfolio-lines.js';
 
 export interface SlackMessage {
   text: string;
@@ -81,12 +82,12 @@ export function noMatchMessage(query: string, near: readonly AccountRef[]): Slac
   return { text: `No account matches "${query}"`, blocks: [section(`No account matches “${escapeMrkdwn(clip(query, 100))}”.${suggestion}`)] };
 }
 
+/** Lines are split across sections by length; the list itself is capped by the caller's query. */
+const PORTFOLIO_BLOCKS = 10;
+
 export function portfolioMessage(title: string, entries: readonly PortfolioEntry[], total: number, emptyText: string): SlackMessage {
   if (entries.length === 0) return { text: emptyText, blocks: [section(emptyText)] };
-  const { shown, more } = limitList(entries, 25, total);
-  const lines = shown.map((e) => `${BAND_EMOJI[e.band]} *${formatScore(e.score)}* ${escapeMrkdwn(e.name)} \`${escapeMrkdwn(e.externalId)}\`${e.openAlertId ? (e.claimedBy ? ` · :eyes: <@${e.claimedBy}>` : ' · :rotating_light: unclaimed') : ''}`);
-  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(title)}*`), section(lines.join('\n'))];
-  if (more) blocks.push(context(more));
+  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(title)}*`), ...listBlocks(entries.map(portfolioLine), total, PORTFOLIO_BLOCKS)];
   return { text: title, blocks };
 }
 

@@ -85,10 +85,62 @@ describe('lookup and portfolio messages', () => {
   });
 
   it('caps portfolio lists at 25 with the rest counted', () => {
-    const entries: PortfolioEntry[] = Array.from({ length: 30 }, (_, i) => ({ accountId: i, name: `N${i}`, externalId: `E${i}`, ownerSlackUserId: null, score: i, band: 'critical', asOf: new Date(), openAlertId: null, claimedBy: null }));
+    const entries: PortfolioEntry[] = Array.from({ length: 25 }, (_, i) => entry(i, `N${i}`));
     const message = portfolioMessage('At risk', entries, 140, 'none');
     expect(text(message.blocks)).toContain('…and 115 more');
-    expect(homeView({ userId: 'U1', mine: { entries, total: 140 }, atRisk: { entries, total: 30 }, followUps: [], alertStats: null }).blocks.length).toBeLessThanOrEqual(100);
+  });
+});
+
+const entry = (i: number, name: string, claimedBy: string | null = null): PortfolioEntry => ({
+  accountId: i, name, externalId: `EXT-${i}`, ownerSlackUserId: null, score: i, band: 'critical', asOf: new Date(), openAlertId: claimedBy ? 1000 + i : null, claimedBy,
+});
+const sectionTexts = (blocks: readonly { type: string }[]) => blocks.flatMap((b) => (b.type === 'section' && 'text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : []));
+
+describe('long lists (200-character names)', () => {
+  const longName = (i: number) => `${'Very Long Holding & Partners '.repeat(7)}${i}`.slice(0, 200);
+  const entries = Array.from({ length: 25 }, (_, i) => entry(i, longName(i), `U0CLAIM${String(i).padStart(3, '0')}`));
+
+  it('splits /health at-risk across sections without cutting a line, a mention or a name mid-entity', () => {
+    const message = portfolioMessage('At-risk accounts (40)', entries, 40, 'none');
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const sections = sectionTexts(message.blocks).slice(1);
+    expect(sections.length).toBeGreaterThan(1);
+    const lines = sections.flatMap((s) => s.split('\n'));
+    for (const s of sections) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    // Every entry whole: shortened name, its id in a code span, and the full claimer mention.
+    expect(lines).toHaveLength(25);
+    lines.forEach((line, i) => {
+      expect(line).toMatch(new RegExp(`\`EXT-${i}\` · :eyes: <@U0CLAIM${String(i).padStart(3, '0')}>$`));
+      expect(line).toContain('Very Long Holding &amp; Partners');
+      expect(line).toContain('…');
+      expect(line).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    });
+    expect(text(message.blocks)).toContain('…and 15 more');
+  });
+
+  it('counts "and N more" from what is shown when the sections run out', () => {
+    const huge = Array.from({ length: 25 }, (_, i) => entry(i, '&'.repeat(200)));
+    const message = portfolioMessage('Mine', huge, 25, 'none');
+    const shown = sectionTexts(message.blocks).slice(1).flatMap((s) => s.split('\n')).length;
+    for (const s of sectionTexts(message.blocks)) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    expect(shown).toBeGreaterThan(0);
+    if (shown < 25) expect(text(message.blocks)).toContain(`…and ${25 - shown} more`);
+    else expect(text(message.blocks)).not.toContain('more');
+  });
+
+  it('keeps App Home within 100 blocks and 3,000 characters a section, counting follow-ups from the true total', () => {
+    const followUps = Array.from({ length: 20 }, (_, i) => ({ alertId: i, accountName: longName(i), externalId: `EXT-${i}`, state: 'open', claimedBy: `U0CLAIM${String(i).padStart(3, '0')}`, openedAt: new Date('2026-11-01T00:00:00Z') }));
+    const view = homeView({ userId: 'U1', mine: { entries: [...entries, ...entries.slice(0, 5)], total: 140 }, atRisk: { entries: entries.slice(0, 20), total: 30 }, followUps: { entries: followUps, total: 27 } });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    for (const s of sectionTexts(view.blocks)) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    const all = text(view.blocks);
+    expect(all).toContain('*Your accounts* (140)');
+    expect(all).toContain('…and 110 more');
+    expect(all).toContain('*At risk across the portfolio* (30)');
+    expect(all).toContain('…and 10 more');
+    expect(all).toContain('*Your open follow-ups* (27)');
+    expect(all).toContain('…and 7 more');
+    for (let i = 0; i < 20; i += 1) expect(all).toContain(`alert #${i}, claimed by <@U0CLAIM${String(i).padStart(3, '0')}>`);
   });
 });
 
