@@ -55,7 +55,7 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
       elements: [{ type: 'button', action_id: ACTION_IDS.shareInChannel, text: { type: 'plain_text', text: 'Share in channel' }, value: String(account.id) }],
     };
     if (report.openAlert && !report.openAlert.claimedBy && buttons.type === 'actions') {
-      buttons.elements.push({ type: 'button', action_id: ACTION_IDS.claimAlert, style: 'primary', text: { type: 'plain_text', text: 'Claim follow-up' }, value: String(report.openAlert.id) });
+      buttons.elements.push({ type: 'button', action_id: ACTION_IDS.claimFromHealth, style: 'primary', text: { type: 'plain_text', text: 'Claim follow-up' }, value: String(report.openAlert.id) });
     }
     blocks.push(buttons);
   }

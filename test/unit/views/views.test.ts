@@ -45,14 +45,14 @@ describe('healthBreakdownMessage', () => {
     expect(all).toContain('“budget freeze” — <@U0CSM00001>');
     expect(all).toContain('Open alert, not claimed yet');
     expect(all).toContain(ACTION_IDS.shareInChannel);
-    expect(all).toContain(ACTION_IDS.claimAlert);
+    expect(all).toContain(ACTION_IDS.claimFromHealth);
   });
 
   it('drops the buttons when shared, and the claim button once claimed', () => {
     expect(text(healthBreakdownMessage(report(), { shared: true }).blocks)).not.toContain(ACTION_IDS.shareInChannel);
     const claimed = healthBreakdownMessage(report({ openAlert: { id: 12, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date('2026-11-19T00:00:00Z'), createdAt: new Date() } }));
     expect(text(claimed.blocks)).toContain('claimed by <@U0ALICE001> on 2026-11-19');
-    expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimAlert);
+    expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimFromHealth);
   });
 
   it('keeps within Slack limits with huge inputs, truncating lists with "and N more"', () => {
