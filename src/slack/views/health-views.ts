@@ -6,7 +6,7 @@ import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatVa
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
 import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
-import { listBlocks, portfolioLine } from './portfolio-lines.js';
+import { listBlocks, MAX_NAME_CHARS, portfolioLine } from './portfolio-lines.js';
 
 export interface SlackMessage {
   text: string;
@@ -78,7 +78,7 @@ export function chooserMessage(query: string, candidates: readonly AccountRef[],
 }
 
 export function noMatchMessage(query: string, near: readonly AccountRef[]): SlackMessage {
-  const suggestion = near.length > 0 ? `\nDid you mean ${near.map((a) => `*${escapeMrkdwn(a.name)}* (\`${escapeMrkdwn(a.externalId)}\`)`).join(', ')}?` : '\nTry part of the name, the domain (acme.com) or the external id.';
+  const suggestion = near.length > 0 ? `\nDid you mean ${near.map((a) => `*${escapeMrkdwn(clip(a.name, MAX_NAME_CHARS))}* (\`${escapeMrkdwn(clip(a.externalId, 40))}\`)`).join(', ')}?` : '\nTry part of the name, the domain (acme.com) or the external id.';
   return { text: `No account matches "${query}"`, blocks: [section(`No account matches “${escapeMrkdwn(clip(query, 100))}”.${suggestion}`)] };
 }
 

@@ -84,6 +84,14 @@ describe('lookup and portfolio messages', () => {
     expect(text(noMatchMessage('acmee', [ref(1)]).blocks)).toContain('Did you mean *Acme 1* (`A-1`)?');
   });
 
+  it('keeps every near match whole when their names are 200 characters of ampersands', () => {
+    const near = Array.from({ length: 5 }, (_, i) => ({ id: i, externalId: `NEAR-${i}`, name: '&'.repeat(200), domain: null }));
+    const [block] = noMatchMessage('x'.repeat(200), near).blocks;
+    const body = block?.type === 'section' ? block.text?.text ?? '' : '';
+    expect(body.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    for (let i = 0; i < 5; i += 1) expect(body).toContain(`(\`NEAR-${i}\`)`);
+  });
+
   it('caps portfolio lists at 25 with the rest counted', () => {
     const entries: PortfolioEntry[] = Array.from({ length: 25 }, (_, i) => entry(i, `N${i}`));
     const message = portfolioMessage('At risk', entries, 140, 'none');
