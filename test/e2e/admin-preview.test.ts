@@ -21,7 +21,8 @@ describe.each(DATABASE_KINDS)('/health admin preview (%s)', (kind) => {
     (await t.db.prisma.healthModel.findUniqueOrThrow({ where: { key: 'default' }, include: { currentVersion: { include: { measures: { orderBy: { id: 'asc' } } } } } })).currentVersion;
 
   beforeAll(async () => {
-    t = await startTestServer(kind, { clock: () => now, env: { ADMIN_USER_IDS: ADMIN } });
+    // Slack's own 3-second budget for acknowledging a submission (the default 500 ms is tight under load).
+    t = await startTestServer(kind, { clock: () => now, env: { ADMIN_USER_IDS: ADMIN }, unhandledRequestTimeoutMillis: 3_000 });
     const ids = await seedAccounts(t.db, now, [
       { externalId: 'STEADY', name: 'Steady Inc', metrics: HEALTHY },
       { externalId: 'SLOWBUY', name: 'Slow Buyer Ltd', metrics: LOW_ORDERS },
@@ -82,6 +83,7 @@ describe.each(DATABASE_KINDS)('/health admin preview (%s)', (kind) => {
     expect(rebuilt.blocks.some((b) => b.block_id === 'm:nps:weight')).toBe(false);
     // Slack submits the rebuilt form: the remove selection is not there any more.
     const res = await modal.submit(rebuilt, ADMIN);
+    expect(res.status).toBe(200);
     expect(res.body).toBe('');
     const saved = await current();
     expect(saved?.version).toBe(2);
@@ -96,6 +98,7 @@ describe.each(DATABASE_KINDS)('/health admin preview (%s)', (kind) => {
     const rebuilt = await modal.updateOf('VADD000001', /\*Preview\* —/, from);
     expect(rebuilt.blocks.find((b) => b.block_id === 'm:nps:weight')?.element?.initial_value).toBe('5');
     const res = await modal.submit(rebuilt, ADMIN, { 'm:nps:weight': '7', 'm:nps:good': '40' });
+    expect(res.status).toBe(200);
     expect(res.body).toBe('');
     const saved = await current();
     expect(saved?.version).toBe(3);
