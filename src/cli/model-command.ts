@@ -1,8 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { AlertDeliverer } from '../alerts/deliver-outbox.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import { createLogger } from '../logger.js';
 import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion, UnknownModelError } from '../models/model-store.js';
 import { MODEL_EXPORT_FORMAT, modelExportSchema } from '../scoring/model-schema.js';
-import { UsageError, withDatabase, type CliCommand } from './command.js';
+import { cliDeps, UsageError, withDatabase, type CliCommand, type CliIo } from './command.js';
 import { describeEvaluation, evaluateModel } from '../tuning/evaluate-model.js';
+import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../tuning/recompute-after-model-change.js';
 
 const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
 
@@ -18,8 +23,9 @@ account-health model evaluate [KEY…]       how well each model separates churn
                                            (ROC AUC of the score 60 days before churn, or today)
 
 KEY is "default" or a segment model such as "enterprise", "mid-market", "smb".
-Every change is a new version with an audit entry; run \`account-health recompute\`
-afterwards (serve recomputes on its schedule).`,
+Every change (import, restore) is a new version with an audit entry, and scores
+are recomputed with it at once, as saving in Slack does; alerts it raises are
+delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
   async run(args, config, io) {
     const [action, ...rest] = args;
     return withDatabase(config, 'model', async (db) => {
@@ -60,7 +66,7 @@ afterwards (serve recomputes on its schedule).`,
             }
             const saved = await saveModelVersion(db.prisma, { definition: parsed.data.model, actor: actor(), note: `imported from ${file}` });
             io.out(`Saved ${saved.key} v${saved.version}.`);
-            return 0;
+            return recomputeAfterChange(config, db, io);
           }
           case 'history': {
             const [key] = rest;
@@ -75,7 +81,7 @@ afterwards (serve recomputes on its schedule).`,
             if (!key || !version || !/^\d+$/.test(version)) throw new UsageError('usage: model restore KEY VERSION');
             const saved = await restoreModelVersion(db.prisma, { modelKey: key, version: Number(version), actor: actor() });
             io.out(`Restored ${key} v${version} as v${saved.version}.`);
-            return 0;
+            return recomputeAfterChange(config, db, io);
           }
           case 'evaluate': {
             const keys = rest.length > 0 ? rest : [...(await loadActiveModels(db.prisma)).byKey.keys()];
@@ -103,3 +109,23 @@ afterwards (serve recomputes on its schedule).`,
     });
   },
 };
+
+/** Scores move to the new version at once, through the same entry Slack's save uses. */
+async function recomputeAfterChange(config: Config, db: Database, io: CliIo): Promise<number> {
+  const deps = cliDeps(config, db);
+  const quiet = { ...deps, logger: createLogger({ level: 'warn' }) };
+  const outcome = await recomputeAfterModelChange(quiet, 'cli');
+  if (outcome.kind === 'failed') {
+    io.err(`Recomputing failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}. The new version is saved; run \`account-health recompute\`.`);
+    return 1;
+  }
+  io.out(describeRecomputeAfterChange(outcome));
+  if (outcome.kind === 'recomputed' && outcome.alertsOpened > 0) {
+    if (!deps.slackConfigured) io.out(`${outcome.alertsOpened} alert(s) opened; SLACK_BOT_TOKEN is not set, so \`serve\` will post them.`);
+    else {
+      const delivery = await new AlertDeliverer(quiet).deliverDue(1_000);
+      io.out(`Alert messages: ${delivery.sent} delivered, ${delivery.failed} failed, ${delivery.deferred} waiting to retry (serve retries them).`);
+    }
+  }
+  return 0;
+}

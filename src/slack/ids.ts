@@ -3,6 +3,7 @@
 export const ACTION_IDS = {
   shareInChannel: 'health_share_in_channel',
   chooseAccount: 'health_choose_account',
+  claimFromHealth: 'health_claim_follow_up',
   claimAlert: 'alert_claim',
   resolveAlert: 'alert_resolve',
   tuningPickModel: 'tuning_pick_model',
@@ -14,4 +15,22 @@ export const ACTION_IDS = {
 export const CALLBACK_IDS = {
   adminModel: 'admin_model',
   adminHistory: 'admin_history',
+} as const;
+
+export type MeasureField = 'weight' | 'good' | 'poor';
+export type CutoffField = 'healthyMin' | 'watchMin' | 'atRiskMin';
+
+/** The action_id of every input in the admin modal (its block_id says which field it is). */
+export const TUNING_INPUT_ACTION_ID = 'value';
+
+/** Block ids of the admin modal's inputs: the view renders them, the form reader reads them. */
+export const TUNING_BLOCK_IDS = {
+  measure: (metricKey: string, field: MeasureField) => `m:${metricKey}:${field}`,
+  cutoff: (field: CutoffField) => `cut:${field}`,
+  minCompleteness: 'min_completeness',
+  remove: 'remove_measures',
+  add: 'add_measures',
+  note: 'note',
+  pickModel: 'pick_model',
+  previewActions: 'preview_actions',
 } as const;

@@ -8,6 +8,8 @@ import { loadLatestObservations, withDerivedRenewal } from '../scoring-run/load-
 import { evaluateModel, type Evaluation } from './evaluate-model.js';
 import { accountsInScope } from './model-scope.js';
 
+const MAX_MOVERS = 5;
+
 export interface Mover {
   name: string;
   before: number | null;
@@ -32,22 +34,28 @@ export async function previewModelChange(prisma: Prisma, modelKey: string, candi
   const accounts = await accountsInScope(prisma, models, modelKey, { churned: 'exclude' });
   const keys = [...new Set([...current.measures, ...candidate.measures].map((m) => m.metricKey))];
   const latest = await loadLatestObservations(prisma, now, keys, accounts.map((a) => a.id));
-  const movers: (Mover & { delta: number })[] = [];
-  let bandChanges = 0;
-  for (const account of accounts) {
+  const rows = accounts.map((account) => {
     const observations = withDerivedRenewal(latest.get(account.id), { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, now);
-    const before = computeScore(current, observations, metrics, now);
-    const after = computeScore(candidate, observations, metrics, now);
-    if (before.band !== after.band) bandChanges += 1;
-    movers.push({ name: account.name, before: before.score, after: after.score, bandBefore: before.band, bandAfter: after.band, delta: Math.abs((after.score ?? 0) - (before.score ?? 0)) });
-  }
-  movers.sort((a, b) => b.delta - a.delta);
+    return { name: account.name, before: computeScore(current, observations, metrics, now), after: computeScore(candidate, observations, metrics, now) };
+  });
   const [beforeEval, afterEval] = await Promise.all([evaluateModel(prisma, modelKey, null, now), evaluateModel(prisma, modelKey, candidate, now)]);
-  return {
-    accounts: accounts.length,
-    bandChanges,
-    movers: movers.filter((m) => m.delta >= 0.5).slice(0, 5).map(({ delta: _d, ...m }) => m),
-    before: beforeEval,
-    after: afterEval,
-  };
+  return { accounts: accounts.length, ...summariseScoreChanges(rows), before: beforeEval, after: afterEval };
+}
+
+type Scored = { score: number | null; band: SnapshotBand };
+
+/**
+ * Pure: how many accounts change band, and the biggest movers (at least half a
+ * point, largest first). An account losing or gaining a score altogether
+ * (insufficient data) counts as moving from or to 0.
+ */
+export function summariseScoreChanges(rows: readonly { name: string; before: Scored; after: Scored }[], maxMovers = MAX_MOVERS): { bandChanges: number; movers: Mover[] } {
+  const bandChanges = rows.filter((r) => r.before.band !== r.after.band).length;
+  const movers = rows
+    .map((r) => ({ name: r.name, before: r.before.score, after: r.after.score, bandBefore: r.before.band, bandAfter: r.after.band, delta: Math.abs((r.after.score ?? 0) - (r.before.score ?? 0)) }))
+    .filter((m) => m.delta >= 0.5)
+    .sort((a, b) => b.delta - a.delta || a.name.localeCompare(b.name))
+    .slice(0, maxMovers)
+    .map(({ delta: _delta, ...m }) => m);
+  return { bandChanges, movers };
 }

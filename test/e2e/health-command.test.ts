@@ -7,8 +7,11 @@ import { DECLINING, HEALTHY, recomputeAt, seedAccounts } from '../support/seed.j
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/slack-requests.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
+const DAY = 86_400_000;
 const now = new Date('2026-11-20T10:00:00Z');
 const CSM = 'U0CSM00001';
+/** Worse than DECLINING: sentiment and payments collapsed too, so it scores lowest of all. */
+const CRITICAL = { ...DECLINING, nps: -40, csat: 40, complaints_90d: 6, late_payments_90d: 5, order_value_trend_90d: -30 };
 let responseCounter = 0;
 
 interface Reply {
@@ -37,10 +40,15 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
     ids = await seedAccounts(t.db, now, [
       { externalId: 'ACME-1', name: 'Acme Corp', domain: 'acme.com', owner: CSM, channel: 'C0ACME0001', metrics: DECLINING, renewalInDays: 40 },
       { externalId: 'ACME-2', name: 'Acme Logistics', domain: 'acmelog.com', metrics: HEALTHY },
-      { externalId: 'GLOBEX', name: 'Globex', domain: 'globex.io', owner: 'U0OTHER001', metrics: DECLINING },
+      { externalId: 'GLOBEX', name: 'Globex', domain: 'globex.io', owner: 'U0OTHER001', metrics: CRITICAL },
       { externalId: 'INIT-7', name: 'Initech', domain: 'initech.com', owner: CSM, metrics: HEALTHY },
+      { externalId: 'Mixed-Case-9', name: 'Umbrella Holdings', domain: 'umbrella.example', metrics: HEALTHY },
     ]);
     await recomputeAt(t.db, now);
+    // Acme Corp has an open, unclaimed alert in its channel (as a recomputation would have raised).
+    await t.db.prisma.alert.create({
+      data: { accountId: ids.get('ACME-1') ?? 0, openKey: ids.get('ACME-1') ?? 0, state: 'open', triggers: [], reason: { baseline: null, changes: [] }, band: 'at_risk', score: 51, slackChannelId: 'C0ACME0001', slackTs: '1700000000.000100' },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -57,6 +65,8 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
   it('shows the breakdown for an exact match, naming the weak measures, with share and claim buttons', async () => {
     const reply = await health('acme corp');
     const text = allText(reply);
+    expect(text).toContain(':rotating_light: Open alert, not claimed yet');
+    expect(text).toContain(ACTION_IDS.claimFromHealth);
     expect(reply.text).toMatch(/^Acme Corp: \d+\/100 \((At risk|Critical|Watch)\)$/);
     expect(text).toContain('What costs the most points');
     expect(text).toMatch(/Orders \(30 days\)\*: 3 orders \(poor 4, good 20, weight 14\) — \*−14\.9 pts\*/);
@@ -71,6 +81,38 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
     expect((await health('globex.io')).text).toMatch(/^Globex: /);
     expect((await health('init-7')).text).toMatch(/^Initech: /);
     expect((await health('initec')).text).toMatch(/^Initech: /);
+    expect((await health('mixed-case-9')).text).toMatch(/^Umbrella Holdings: /);
+    expect((await health('MIXED-case-9')).text).toMatch(/^Umbrella Holdings: /);
+  });
+
+  it('treats % and _ as characters, not wildcards', async () => {
+    expect((await health('%')).text).toBe('No account matches "%"');
+    expect((await health('_')).text).toBe('No account matches "_"');
+    expect((await health('acme%')).text).toBe('No account matches "acme%"');
+  });
+
+  it('claims the follow-up from the /health reply: the claim is recorded and the reply redrawn to say who owns it', async () => {
+    const reply = await health('acme corp');
+    const claim = reply.blocks?.find((b) => b.type === 'actions')?.elements?.find((e) => e.action_id === ACTION_IDS.claimFromHealth);
+    const alert = await t.db.prisma.alert.findFirstOrThrow({ where: { accountId: ids.get('ACME-1') } });
+    expect(claim?.value).toBe(String(alert.id));
+    const res = await sendInteraction(t.eventsUrl, {
+      type: 'block_actions',
+      user: { id: CSM },
+      team: { id: 'T0FAKE0001' },
+      channel: { id: 'C0TESTCHAN1' },
+      response_url: t.fake.responseUrl('claim'),
+      trigger_id: 't',
+      actions: [{ type: 'button', action_id: claim?.action_id, value: claim?.value, block_id: 'b' }],
+    });
+    expect(res.status).toBe(200);
+    const redrawn = await t.fake.waitFor(() => t.fake.responses.find((r) => r.id === 'claim'));
+    expect(redrawn.body.replace_original).toBe(true);
+    expect(JSON.stringify(redrawn.body.blocks)).toContain(`:eyes: Follow-up claimed by <@${CSM}> on 2026-11-20`);
+    expect(JSON.stringify(redrawn.body.blocks)).not.toContain(ACTION_IDS.claimFromHealth);
+    expect(await t.db.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ state: 'claimed', claimedBy: CSM });
+    // The alert message in the account's channel is queued for a refresh saying who owns it.
+    expect(await t.db.prisma.slackOutbox.count({ where: { alertId: alert.id, kind: 'update' } })).toBe(1);
   });
 
   it('offers a chooser when several accounts match, and answers the choice', async () => {
@@ -99,7 +141,7 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
     expect(allText(reply)).toContain('Did you mean *Globex*');
     const odd = await health(`'; DROP TABLE accounts; -- ${'é'.repeat(300)}`);
     expect(odd.text).toMatch(/^No account matches/);
-    expect(await t.db.prisma.account.count()).toBe(4);
+    expect(await t.db.prisma.account.count()).toBe(5);
   });
 
   it('shares the breakdown visibly in the channel', async () => {
@@ -131,9 +173,26 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
     expect(await t.db.prisma.metricObservation.count({ where: { metricKey: 'csm_sentiment' } })).toBe(1);
   });
 
+  it('shows an expired CSM sentiment as expired and not scored', async () => {
+    // 40 days old: past the 30-day freshness window of csm_sentiment.
+    await t.db.prisma.metricObservation.create({
+      data: { accountId: ids.get('INIT-7') ?? 0, metricKey: 'csm_sentiment', value: 4, observedAt: new Date(now.getTime() - 40 * DAY), note: 'renewal talks going well', authorSlackUserId: 'U0OTHER001', source: 'slack' },
+    });
+    const text = allText(await health('initech'));
+    expect(text).toContain('CSM view: *4/5* “renewal talks going well” — <@U0OTHER001>, 2026-10-11 (expired, not scored)');
+    const fresh = allText(await health('acme corp'));
+    expect(fresh).toContain('CSM view: *2/5* “budget freeze announced” — <@U0CSM00001>, 2026-11-20');
+    expect(fresh).not.toContain('expired');
+  });
+
   it('lists at-risk accounts with the caller\'s own first, and the caller\'s portfolio', async () => {
+    // Lowest score first, except that the caller's own come first: Globex scores below Acme Corp,
+    // so Acme Corp leads only because it is the caller's.
+    const other = allText(await health('at-risk', 'U0NOBODY01'));
+    expect(other.indexOf('Globex')).toBeLessThan(other.indexOf('Acme Corp'));
     const atRisk = allText(await health('at-risk'));
     expect(atRisk).toMatch(/your 1 first/);
+    expect(atRisk.indexOf('Acme Corp')).toBeGreaterThan(-1);
     expect(atRisk.indexOf('Acme Corp')).toBeLessThan(atRisk.indexOf('Globex'));
     expect(atRisk).not.toContain('Initech');
     const mine = allText(await health('mine'));

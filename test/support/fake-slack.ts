@@ -231,8 +231,12 @@ export class FakeSlack {
       }
       case 'views.open':
       case 'views.push':
-      case 'views.update':
-        return [200, { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(typeof args.view === 'object' ? args.view : {}) } }];
+      case 'views.update': {
+        // As Slack does: an update keeps the view's id; every version of a view gets a new hash.
+        const stamp = this.nextTs().replace('.', '');
+        const id = method === 'views.update' && typeof args.view_id === 'string' ? args.view_id : `V${stamp}`;
+        return [200, { ok: true, view: { ...(typeof args.view === 'object' ? args.view : {}), id, hash: `H${stamp}` } }];
+      }
       case 'views.publish':
         return [200, { ok: true, view: { id: 'VHOME' } }];
       case 'reactions.add':

@@ -3,6 +3,8 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.js';
 import { findAccounts } from '../../accounts/find-accounts.js';
+import { findAlertAccount } from '../../accounts/find-alert-account.js';
+import { claimAlert } from '../../alerts/claims.js';
 import { parseSentimentArgs, recordSentiment } from '../../accounts/record-sentiment.js';
 import { buildHealthReport } from '../../reports/build-health-report.js';
 import { listPortfolio } from '../../reports/list-portfolio.js';
@@ -13,7 +15,7 @@ import { helpMessage } from '../views/help-view.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
 
 const MAX_QUERY = 200;
-const accountIdValue = z.string().regex(/^\d{1,10}$/).transform(Number);
+const idValue = z.string().regex(/^\d{1,10}$/).transform(Number);
 
 export function registerHealthCommand(app: App, deps: AppDeps, subcommands: SubcommandTable): void {
   app.command('/health', async ({ command, ack, respond, client }) => {
@@ -38,15 +40,29 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
 
   app.action(new RegExp(`^${ACTION_IDS.chooseAccount}`), async ({ ack, action, respond }) => {
     await ack();
-    const id = accountIdValue.safeParse('value' in action ? action.value : undefined);
+    const id = idValue.safeParse('value' in action ? action.value : undefined);
     if (!id.success) return;
     const report = await buildHealthReport(deps.db.prisma, id.data, deps.clock()).catch(() => null);
     await respond({ replace_original: true, response_type: 'ephemeral', ...(report ? healthBreakdownMessage(report) : textMessage('That account no longer exists.')) });
   });
 
+  // "Claim follow-up" on a /health reply: claim, then redraw that reply so it says who owns it.
+  app.action(ACTION_IDS.claimFromHealth, async ({ ack, action, body, respond }) => {
+    await ack();
+    const alertId = idValue.safeParse('value' in action ? action.value : undefined);
+    if (!alertId.success) return;
+    const outcome = await claimAlert(deps.db.prisma, alertId.data, body.user.id, deps.clock());
+    if (outcome.kind === 'not_found') return void (await respond({ response_type: 'ephemeral', replace_original: false, ...textMessage('That alert no longer exists.') }));
+    if (outcome.kind === 'claimed') deps.outbox.notify();
+    const accountId = await findAlertAccount(deps.db.prisma, alertId.data);
+    if (accountId === null) return;
+    const report = await buildHealthReport(deps.db.prisma, accountId, deps.clock());
+    await respond({ response_type: 'ephemeral', replace_original: true, ...healthBreakdownMessage(report) });
+  });
+
   app.action(ACTION_IDS.shareInChannel, async ({ ack, action, body, client, respond }) => {
     await ack();
-    const id = accountIdValue.safeParse('value' in action ? action.value : undefined);
+    const id = idValue.safeParse('value' in action ? action.value : undefined);
     const channel = body.channel?.id;
     if (!id.success || !channel) return;
     const report = await buildHealthReport(deps.db.prisma, id.data, deps.clock());

@@ -23,6 +23,35 @@ export function header(text: string): KnownBlock {
   return { type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } };
 }
 
+/**
+ * Packs whole lines into sections of at most `maxChars` characters, using at
+ * most `maxBlocks` sections, in order. A line is never cut (a long one is
+ * clipped on its own); `shown` says how many lines made it, so "…and N more"
+ * can be counted from what is really on screen.
+ */
+export function lineSections(lines: readonly string[], maxBlocks: number, maxChars = MAX_SECTION_TEXT): { blocks: KnownBlock[]; shown: number } {
+  const blocks: KnownBlock[] = [];
+  let current: string[] = [];
+  let length = 0;
+  let shown = 0;
+  for (const raw of lines) {
+    const line = clip(raw, maxChars);
+    const added = current.length === 0 ? line.length : length + 1 + line.length;
+    if (added > maxChars) {
+      if (blocks.length + 1 >= maxBlocks) break;
+      blocks.push(section(current.join('\n')));
+      current = [line];
+      length = line.length;
+    } else {
+      current.push(line);
+      length = added;
+    }
+    shown += 1;
+  }
+  if (current.length > 0 && blocks.length < maxBlocks) blocks.push(section(current.join('\n')));
+  return { blocks, shown };
+}
+
 /** Shows at most `max` items, then "and N more". */
 export function limitList<T>(items: readonly T[], max: number, total = items.length): { shown: readonly T[]; more: string | null } {
   const shown = items.slice(0, max);

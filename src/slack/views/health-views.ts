@@ -6,6 +6,7 @@ import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatVa
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
 import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
+import { listBlocks, MAX_NAME_CHARS, portfolioLine } from './portfolio-lines.js';
 
 export interface SlackMessage {
   text: string;
@@ -54,7 +55,7 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
       elements: [{ type: 'button', action_id: ACTION_IDS.shareInChannel, text: { type: 'plain_text', text: 'Share in channel' }, value: String(account.id) }],
     };
     if (report.openAlert && !report.openAlert.claimedBy && buttons.type === 'actions') {
-      buttons.elements.push({ type: 'button', action_id: ACTION_IDS.claimAlert, style: 'primary', text: { type: 'plain_text', text: 'Claim follow-up' }, value: String(report.openAlert.id) });
+      buttons.elements.push({ type: 'button', action_id: ACTION_IDS.claimFromHealth, style: 'primary', text: { type: 'plain_text', text: 'Claim follow-up' }, value: String(report.openAlert.id) });
     }
     blocks.push(buttons);
   }
@@ -77,16 +78,16 @@ export function chooserMessage(query: string, candidates: readonly AccountRef[],
 }
 
 export function noMatchMessage(query: string, near: readonly AccountRef[]): SlackMessage {
-  const suggestion = near.length > 0 ? `\nDid you mean ${near.map((a) => `*${escapeMrkdwn(a.name)}* (\`${escapeMrkdwn(a.externalId)}\`)`).join(', ')}?` : '\nTry part of the name, the domain (acme.com) or the external id.';
+  const suggestion = near.length > 0 ? `\nDid you mean ${near.map((a) => `*${escapeMrkdwn(clip(a.name, MAX_NAME_CHARS))}* (\`${escapeMrkdwn(clip(a.externalId, 40))}\`)`).join(', ')}?` : '\nTry part of the name, the domain (acme.com) or the external id.';
   return { text: `No account matches "${query}"`, blocks: [section(`No account matches “${escapeMrkdwn(clip(query, 100))}”.${suggestion}`)] };
 }
 
+/** Lines are split across sections by length; the list itself is capped by the caller's query. */
+const PORTFOLIO_BLOCKS = 10;
+
 export function portfolioMessage(title: string, entries: readonly PortfolioEntry[], total: number, emptyText: string): SlackMessage {
   if (entries.length === 0) return { text: emptyText, blocks: [section(emptyText)] };
-  const { shown, more } = limitList(entries, 25, total);
-  const lines = shown.map((e) => `${BAND_EMOJI[e.band]} *${formatScore(e.score)}* ${escapeMrkdwn(e.name)} \`${escapeMrkdwn(e.externalId)}\`${e.openAlertId ? (e.claimedBy ? ` · :eyes: <@${e.claimedBy}>` : ' · :rotating_light: unclaimed') : ''}`);
-  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(title)}*`), section(lines.join('\n'))];
-  if (more) blocks.push(context(more));
+  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(title)}*`), ...listBlocks(entries.map(portfolioLine), total, PORTFOLIO_BLOCKS)];
   return { text: title, blocks };
 }
 

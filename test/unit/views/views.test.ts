@@ -3,14 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthReport, ReportComponent } from '../../../src/reports/build-health-report.js';
 import type { PortfolioEntry } from '../../../src/reports/list-portfolio.js';
-import { BUILT_IN_METRICS } from '../../../src/scoring/catalogue.js';
-import { DEFAULT_MODELS } from '../../../src/scoring/default-models.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { alertMessage } from '../../../src/slack/views/alert-message.js';
 import { MAX_SECTION_TEXT } from '../../../src/slack/views/block-limits.js';
 import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage } from '../../../src/slack/views/health-views.js';
 import { homeView } from '../../../src/slack/views/home-view.js';
-import { historyModal, tuningModal } from '../../../src/slack/views/tuning-modal.js';
 
 const component = (metricKey: string, pointsLost: number, points: number | null = 10): ReportComponent => ({
   metricKey, label: metricKey.replace(/_/g, ' '), unit: 'orders', weight: 10, good: 20, poor: 4, value: points === null ? null : 5, observedAt: '2026-11-01T00:00:00.000Z', stale: false, points, pointsLost,
@@ -48,14 +45,14 @@ describe('healthBreakdownMessage', () => {
     expect(all).toContain('“budget freeze” — <@U0CSM00001>');
     expect(all).toContain('Open alert, not claimed yet');
     expect(all).toContain(ACTION_IDS.shareInChannel);
-    expect(all).toContain(ACTION_IDS.claimAlert);
+    expect(all).toContain(ACTION_IDS.claimFromHealth);
   });
 
   it('drops the buttons when shared, and the claim button once claimed', () => {
     expect(text(healthBreakdownMessage(report(), { shared: true }).blocks)).not.toContain(ACTION_IDS.shareInChannel);
     const claimed = healthBreakdownMessage(report({ openAlert: { id: 12, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date('2026-11-19T00:00:00Z'), createdAt: new Date() } }));
     expect(text(claimed.blocks)).toContain('claimed by <@U0ALICE001> on 2026-11-19');
-    expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimAlert);
+    expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimFromHealth);
   });
 
   it('keeps within Slack limits with huge inputs, truncating lists with "and N more"', () => {
@@ -87,11 +84,71 @@ describe('lookup and portfolio messages', () => {
     expect(text(noMatchMessage('acmee', [ref(1)]).blocks)).toContain('Did you mean *Acme 1* (`A-1`)?');
   });
 
+  it('keeps every near match whole when their names are 200 characters of ampersands', () => {
+    const near = Array.from({ length: 5 }, (_, i) => ({ id: i, externalId: `NEAR-${i}`, name: '&'.repeat(200), domain: null }));
+    const [block] = noMatchMessage('x'.repeat(200), near).blocks;
+    const body = block?.type === 'section' ? block.text?.text ?? '' : '';
+    expect(body.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    for (let i = 0; i < 5; i += 1) expect(body).toContain(`(\`NEAR-${i}\`)`);
+  });
+
   it('caps portfolio lists at 25 with the rest counted', () => {
-    const entries: PortfolioEntry[] = Array.from({ length: 30 }, (_, i) => ({ accountId: i, name: `N${i}`, externalId: `E${i}`, ownerSlackUserId: null, score: i, band: 'critical', asOf: new Date(), openAlertId: null, claimedBy: null }));
+    const entries: PortfolioEntry[] = Array.from({ length: 25 }, (_, i) => entry(i, `N${i}`));
     const message = portfolioMessage('At risk', entries, 140, 'none');
     expect(text(message.blocks)).toContain('…and 115 more');
-    expect(homeView({ userId: 'U1', mine: { entries, total: 140 }, atRisk: { entries, total: 30 }, followUps: [], alertStats: null }).blocks.length).toBeLessThanOrEqual(100);
+  });
+});
+
+const entry = (i: number, name: string, claimedBy: string | null = null): PortfolioEntry => ({
+  accountId: i, name, externalId: `EXT-${i}`, ownerSlackUserId: null, score: i, band: 'critical', asOf: new Date(), openAlertId: claimedBy ? 1000 + i : null, claimedBy,
+});
+const sectionTexts = (blocks: readonly { type: string }[]) => blocks.flatMap((b) => (b.type === 'section' && 'text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : []));
+
+describe('long lists (200-character names)', () => {
+  const longName = (i: number) => `${'Very Long Holding & Partners '.repeat(7)}${i}`.slice(0, 200);
+  const entries = Array.from({ length: 25 }, (_, i) => entry(i, longName(i), `U0CLAIM${String(i).padStart(3, '0')}`));
+
+  it('splits /health at-risk across sections without cutting a line, a mention or a name mid-entity', () => {
+    const message = portfolioMessage('At-risk accounts (40)', entries, 40, 'none');
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const sections = sectionTexts(message.blocks).slice(1);
+    expect(sections.length).toBeGreaterThan(1);
+    const lines = sections.flatMap((s) => s.split('\n'));
+    for (const s of sections) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    // Every entry whole: shortened name, its id in a code span, and the full claimer mention.
+    expect(lines).toHaveLength(25);
+    lines.forEach((line, i) => {
+      expect(line).toMatch(new RegExp(`\`EXT-${i}\` · :eyes: <@U0CLAIM${String(i).padStart(3, '0')}>$`));
+      expect(line).toContain('Very Long Holding &amp; Partners');
+      expect(line).toContain('…');
+      expect(line).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    });
+    expect(text(message.blocks)).toContain('…and 15 more');
+  });
+
+  it('counts "and N more" from what is shown when the sections run out', () => {
+    const huge = Array.from({ length: 25 }, (_, i) => entry(i, '&'.repeat(200)));
+    const message = portfolioMessage('Mine', huge, 25, 'none');
+    const shown = sectionTexts(message.blocks).slice(1).flatMap((s) => s.split('\n')).length;
+    for (const s of sectionTexts(message.blocks)) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    expect(shown).toBeGreaterThan(0);
+    if (shown < 25) expect(text(message.blocks)).toContain(`…and ${25 - shown} more`);
+    else expect(text(message.blocks)).not.toContain('more');
+  });
+
+  it('keeps App Home within 100 blocks and 3,000 characters a section, counting follow-ups from the true total', () => {
+    const followUps = Array.from({ length: 20 }, (_, i) => ({ alertId: i, accountName: longName(i), externalId: `EXT-${i}`, state: 'open', claimedBy: `U0CLAIM${String(i).padStart(3, '0')}`, openedAt: new Date('2026-11-01T00:00:00Z') }));
+    const view = homeView({ userId: 'U1', mine: { entries: [...entries, ...entries.slice(0, 5)], total: 140 }, atRisk: { entries: entries.slice(0, 20), total: 30 }, followUps: { entries: followUps, total: 27 } });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    for (const s of sectionTexts(view.blocks)) expect(s.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+    const all = text(view.blocks);
+    expect(all).toContain('*Your accounts* (140)');
+    expect(all).toContain('…and 110 more');
+    expect(all).toContain('*At risk across the portfolio* (30)');
+    expect(all).toContain('…and 10 more');
+    expect(all).toContain('*Your open follow-ups* (27)');
+    expect(all).toContain('…and 7 more');
+    for (let i = 0; i < 20; i += 1) expect(all).toContain(`alert #${i}, claimed by <@U0CLAIM${String(i).padStart(3, '0')}>`);
   });
 });
 
@@ -118,26 +175,5 @@ describe('alertMessage', () => {
     const resolved = alertMessage({ ...base, state: 'resolved', resolvedBy: 'U0ALICE001', resolvedAt: new Date() });
     expect(resolved.text).toMatch(/^✅ Acme: health alert closed/);
     expect(text(resolved.blocks)).not.toContain(ACTION_IDS.resolveAlert);
-  });
-});
-
-describe('tuning modal', () => {
-  const model = { ...DEFAULT_MODELS[0]!, versionId: 1, version: 4 };
-  it('has one input per weight, good and poor, within 100 blocks and a 24-character title', () => {
-    const view = tuningModal({ models: [{ key: 'default', name: 'Default', version: 4 }], model, catalogue: BUILT_IN_METRICS, evaluation: 'ROC AUC 0.81' });
-    const ids = view.blocks.map((b) => ('block_id' in b ? b.block_id : undefined));
-    for (const m of model.measures) for (const f of ['weight', 'good', 'poor']) expect(ids).toContain(`m:${m.metricKey}:${f}`);
-    expect(view.blocks.length).toBeLessThanOrEqual(100);
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ modelKey: 'default', baseVersion: 4 });
-  });
-  it('lists history with Restore buttons except on the current version', () => {
-    const view = historyModal('Enterprise accounts model', 'enterprise', [
-      { version: 2, createdAt: new Date('2026-11-01T00:00:00Z'), createdBy: 'U0ADMIN001', note: 'more NPS', current: true },
-      { version: 1, createdAt: new Date('2026-10-01T00:00:00Z'), createdBy: 'system', note: 'seeded model', current: false },
-    ]);
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(text(view.blocks).match(new RegExp(ACTION_IDS.tuningRestore, 'g'))).toHaveLength(1);
-    expect(text(view.blocks)).toContain('enterprise:1');
   });
 });
