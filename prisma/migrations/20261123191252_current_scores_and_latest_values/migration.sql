@@ -119,3 +119,6 @@ INSERT INTO account_scores (account_id, snapshot_id, as_of, score, band, fingerp
 SELECT DISTINCT ON (account_id) account_id, id, as_of, score, band, ''
 FROM score_snapshots
 ORDER BY account_id, as_of DESC;
+
+-- Account lookups match external ids case-insensitively (/health, CSV and API references).
+CREATE INDEX "accounts_lower_external_id_idx" ON "accounts" (lower("external_id"));
