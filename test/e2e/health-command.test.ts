@@ -1,6 +1,7 @@
 // Every /health flow through the real Bolt app: signed requests in, answers
 // at the fake response_url and Web API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeComponents } from '../../src/scoring/component-codec.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { DECLINING, HEALTHY, recomputeAt, seedAccounts } from '../support/seed.js';
@@ -162,7 +163,10 @@ describe.each(DATABASE_KINDS)('/health (%s)', (kind) => {
 
   it('records CSM sentiment with reason and author, and refuses bad input with usage', async () => {
     const ok = await health('sentiment acme corp 2 budget freeze announced');
-    expect(ok.text).toContain('*2/5* — “budget freeze announced”');
+    expect(ok.text).toContain('*2/5* — “budget freeze announced”. It is in the score now');
+    // Re-scored at once: the account's current snapshot carries the judgement.
+    const current = await t.db.prisma.accountScore.findUniqueOrThrow({ where: { accountId: ids.get('ACME-1') ?? 0 }, include: { snapshot: true } });
+    expect(decodeComponents(current.snapshot.components).find((c) => c.metricKey === 'csm_sentiment')).toMatchObject({ value: 2, stale: false });
     const stored = await t.db.prisma.metricObservation.findFirstOrThrow({ where: { metricKey: 'csm_sentiment', accountId: ids.get('ACME-1') } });
     expect(stored).toMatchObject({ value: 2, note: 'budget freeze announced', authorSlackUserId: CSM, source: 'slack' });
     expect(allText(await health('acme corp'))).toContain('CSM view: *2/5* “budget freeze announced” — <@U0CSM00001>');

@@ -6,6 +6,7 @@ import { findAccounts } from '../../accounts/find-accounts.js';
 import { findAlertAccount } from '../../accounts/find-alert-account.js';
 import { claimAlert } from '../../alerts/claims.js';
 import { parseSentimentArgs, recordSentiment } from '../../accounts/record-sentiment.js';
+import { runRecomputeAndAlerts } from '../../alerts/recompute-and-alert.js';
 import { buildHealthReport } from '../../reports/build-health-report.js';
 import { listPortfolio } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
@@ -101,6 +102,20 @@ async function replyMine({ respond, deps, command }: SubcommandContext): Promise
   await respond({ response_type: 'ephemeral', ...portfolioMessage(`Your accounts (${mine.total}), lowest score first`, mine.entries, mine.total, 'No accounts list you as owner. Set owner_slack_user_id on your accounts (CSV import or API).') });
 }
 
+/**
+ * A CSM's judgement should move the score at once, not 15 minutes later. The
+ * judgement is already stored; if the re-score cannot run now (a full run holds
+ * the lock) or fails, the next scheduled run picks it up.
+ */
+async function rescoreAccount(deps: AppDeps, accountId: number): Promise<boolean> {
+  try {
+    return (await runRecomputeAndAlerts(deps, { trigger: 'sentiment', accountIds: [accountId] })).ran;
+  } catch (error) {
+    deps.logger.warn('could not re-score after a CSM sentiment; the next run will', { error, accountId });
+    return false;
+  }
+}
+
 async function replySentiment({ respond, deps, command, args }: SubcommandContext): Promise<void> {
   const parsed = parseSentimentArgs(args);
   if (!parsed.ok) return void (await respond({ response_type: 'ephemeral', ...textMessage(parsed.error) }));
@@ -111,5 +126,6 @@ async function replySentiment({ respond, deps, command, args }: SubcommandContex
     return void (await respond({ response_type: 'ephemeral', ...textMessage(`“${parsed.accountQuery}” matches ${match.total} accounts (${names}…). Use the external id, e.g. \`/health sentiment ${match.candidates[0]?.externalId ?? 'ID'} ${parsed.value} ${parsed.reason}\`.`) }));
   }
   await recordSentiment(deps.db.prisma, { accountId: match.account.id, value: parsed.value, reason: parsed.reason, author: command.user_id, at: deps.clock() });
-  await respond({ response_type: 'ephemeral', ...textMessage(`Recorded your view of *${escapeMrkdwn(match.account.name)}*: *${parsed.value}/5* — “${escapeMrkdwn(parsed.reason)}”. It counts in the score from the next recomputation and expires after the CSM sentiment freshness window.`) });
+  const when = (await rescoreAccount(deps, match.account.id)) ? 'It is in the score now' : 'It counts in the score from the next recomputation';
+  await respond({ response_type: 'ephemeral', ...textMessage(`Recorded your view of *${escapeMrkdwn(match.account.name)}*: *${parsed.value}/5* — “${escapeMrkdwn(parsed.reason)}”. ${when}, and expires after the CSM sentiment freshness window.`) });
 }
