@@ -2,7 +2,7 @@
 // with a quarter of weekly backfilled history so trends show at once.
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { upsertAccounts, OPTIONAL_ACCOUNT_FIELDS } from '../ingest/write-accounts.js';
+import { upsertAccounts } from '../ingest/write-accounts.js';
 import { upsertObservations, type ObservationInput } from '../ingest/write-observations.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { backfillScores } from '../scoring-run/backfill.js';
@@ -27,7 +27,7 @@ export async function loadDemo(
   const asOf = deps.clock();
   await ensureCatalogueAndModels(prisma);
   const portfolio = generatePortfolio({ seed: options.seed, asOf, ...(options.accounts ? { accounts: options.accounts } : {}) });
-  await upsertAccounts(prisma, portfolio.accounts, new Set(OPTIONAL_ACCOUNT_FIELDS));
+  await upsertAccounts(prisma, portfolio.accounts);
   const ids = new Map(
     (await prisma.account.findMany({ where: { externalId: { in: portfolio.accounts.map((a) => a.externalId) } }, select: { id: true, externalId: true } })).map((a) => [a.externalId, a.id]),
   );
