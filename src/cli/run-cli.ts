@@ -12,6 +12,7 @@ import { importCommand } from './import-command.js';
 import { tokenCommand } from './token-command.js';
 import { recomputeCommand } from './recompute-command.js';
 import { modelCommand } from './model-command.js';
+import { metricCommand } from './metric-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
@@ -21,6 +22,7 @@ const commands: CliCommand[] = [
   recomputeCommand,
   scoreCommand,
   modelCommand,
+  metricCommand,
   tokenCommand,
 ];
 
