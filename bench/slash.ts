@@ -3,11 +3,14 @@
 // reaching the fake response_url.
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { backfillScores } from '../src/scoring-run/backfill.js';
 import { recomputeScores } from '../src/scoring-run/recompute.js';
 import { startServer } from '../src/server/start-server.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { sendSlashCommand, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { generatePortfolio, intArg, openPostgresBench, percentile, recordResult, resultLine } from './support.js';
+
+const WEEK_MS = 7 * 86_400_000;
 
 export async function benchSlash(): Promise<string[]> {
   const accounts = intArg('accounts', 10_000);
@@ -17,8 +20,12 @@ export async function benchSlash(): Promise<string[]> {
   const fake = await new FakeSlack().start();
   const now = new Date();
   try {
-    await generatePortfolio(bench.db, accounts, 28, 7, now);
-    await recomputeScores({ db: bench.db, clock: () => now, logger: createLogger({ level: 'error' }) }, { trigger: 'cli', asOf: now });
+    // Three months of weekly history scored week by week, as after an import and
+    // backfill, so /health reads a real trend rather than one snapshot.
+    await generatePortfolio(bench.db, accounts, 91, 7, now);
+    const scoring = { db: bench.db, clock: () => now, logger: createLogger({ level: 'error' }) };
+    await backfillScores(scoring, { from: new Date(now.getTime() - 12 * WEEK_MS), to: new Date(now.getTime() - WEEK_MS), stepDays: 7 });
+    await recomputeScores(scoring, { trigger: 'cli', asOf: now });
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
     const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
     const ackMs: number[] = [];

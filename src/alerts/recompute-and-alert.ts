@@ -13,16 +13,17 @@ export type RecomputeDepsWithAlerts = Pick<AppDeps, 'db' | 'clock' | 'logger' | 
 
 export async function runRecomputeAndAlerts(
   deps: RecomputeDepsWithAlerts,
-  options: { trigger: RunTrigger; asOf?: Date },
+  options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[] },
 ): Promise<{ ran: true; result: RecomputeResult } | { ran: false }> {
   const outcome = await deps.db.tryWithLock('recompute', async () => {
     const asOf = options.asOf ?? deps.clock();
     // A replica that wakes for a tick after another finished it must not run it again.
     if (options.trigger === 'schedule' && (await deps.db.prisma.scoreRun.count({ where: { trigger: 'schedule', asOf, status: 'completed' } })) > 0) return null;
-    await backfillFirstRun(deps, asOf);
+    await backfillFirstRun(deps, asOf, options.accountIds);
     return recomputeScores(deps, {
       trigger: options.trigger,
       asOf,
+      ...(options.accountIds ? { accountIds: options.accountIds } : {}),
       afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }),
     });
   });
@@ -37,11 +38,12 @@ export async function runRecomputeAndAlerts(
  * a week get the last weeks scored first, so a decline that is already there
  * raises its alert — whether the database is new or already holds other accounts.
  */
-async function backfillFirstRun(deps: RecomputeDepsWithAlerts, asOf: Date): Promise<void> {
+async function backfillFirstRun(deps: RecomputeDepsWithAlerts, asOf: Date, accountIds?: readonly number[]): Promise<void> {
   const weekAgo = new Date(asOf.getTime() - 7 * DAY_MS);
   const rows = await deps.db.prisma.$queryRaw<{ id: number }[]>`
     SELECT a.id FROM accounts a
     WHERE (a.churned_on IS NULL OR a.churned_on > ${asOf})
+      AND (${accountIds === undefined} OR a.id = ANY(${accountIds ?? []}::int[]))
       AND NOT EXISTS (SELECT 1 FROM account_scores s WHERE s.account_id = a.id)
       AND EXISTS (SELECT 1 FROM metric_observations o WHERE o.account_id = a.id AND o.observed_at < ${weekAgo})`;
   if (rows.length === 0) return;

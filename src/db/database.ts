@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
 import { lockDataDirectory, type DataDirectoryLock } from './pglite-lock.js';
 import { applyMigrations, readMigrations, type MigrationReport } from './migrate.js';
 import { pgSession, pgliteSession, type SqlSession } from './sql-runner.js';
@@ -40,9 +41,23 @@ export function databaseTarget(config: { DATABASE_URL?: string | undefined; DATA
     : { kind: 'pglite', dataDir: path.resolve(config.DATA_DIR) };
 }
 
-export async function openDatabase(target: DatabaseTarget, options: { command: string }): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir, options.command);
+export interface OpenDatabaseOptions {
+  command: string;
+  /** Where lost PostgreSQL connections are reported (warn); without one they go to stderr. */
+  logger?: Pick<Logger, 'warn'>;
 }
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, options.logger ?? stderrWarn) : openPglite(target.dataDir, options.command);
+}
+
+/** For callers without a logger: one line, never the connection string. */
+const stderrWarn: Pick<Logger, 'warn'> = {
+  warn: (message, fields) => {
+    const error = fields?.error instanceof Error ? `: ${fields.error.message}` : '';
+    process.stderr.write(`account-health: ${message}${error}\n`);
+  },
+};
 
 /** A stable 64-bit advisory lock key per lock name. */
 function lockKey(lockName: string): string {
@@ -54,33 +69,45 @@ function lockKey(lockName: string): string {
   return BigInt.asIntN(64, hash).toString();
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its server (restart, failover) must not crash the
-  // process; the pool replaces it on next use.
-  pool.on('error', () => undefined);
+  // An idle client losing its server (restart, failover, a terminated backend)
+  // must not crash the process: the pool drops it and connects afresh on next
+  // use. It is still worth a line, so an outage shows up in the logs.
+  pool.on('error', (error) => {
+    logger.warn('database connection lost; the pool will reconnect on next use', { error });
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
   async function withSession<T>(fn: (session: SqlSession, client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    // A checked-out client whose server goes away emits 'error' with no pool
-    // listener attached; the pending query rejects anyway, so note it here
-    // rather than let it crash the process.
+    // A checked-out client has no pool listener. The lock session sits idle
+    // while its holder works on other connections; if the server ends it then,
+    // pg emits 'error' on it, which unheard would crash the process.
     let lost: Error | undefined;
     const onError = (error: Error) => {
+      if (lost) return; // pg follows the server's notice with "Connection terminated unexpectedly"
       lost = error;
+      logger.warn('database connection lost while held; the pool will reconnect on next use', { error });
     };
     client.on('error', onError);
     try {
       return await fn(pgSession(client), client);
-    } catch (error) {
-      lost ??= error instanceof Error ? error : new Error(String(error));
-      throw error;
     } finally {
-      client.off('error', onError);
-      // Passing the error destroys the client instead of pooling a dead connection.
+      client.removeListener('error', onError);
       client.release(lost);
     }
+  }
+
+  /**
+   * Releases a session lock. If that fails the session is gone or unusable;
+   * the server drops a session's advisory locks with it, so the work's own
+   * outcome (or error) is what the caller gets, not the unlock's.
+   */
+  async function unlock(session: SqlSession, key: string): Promise<void> {
+    await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((error: unknown) => {
+      logger.warn('could not release a database lock; its session is gone, and the lock with it', { error });
+    });
   }
 
   return {
@@ -93,7 +120,7 @@ async function openPostgres(url: string): Promise<Database> {
         try {
           return await applyMigrations(session, await readMigrations());
         } finally {
-          await session.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey('migrate')]);
+          await unlock(session, lockKey('migrate'));
         }
       }),
     tryWithLock: (lockName, fn) =>
@@ -104,7 +131,7 @@ async function openPostgres(url: string): Promise<Database> {
         try {
           return { ran: true, value: await fn() } as const;
         } finally {
-          await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+          await unlock(session, key);
         }
       }),
     async ping() {

@@ -1,8 +1,8 @@
-// `import accounts|metrics FILE.csv`: stream → validate → write, batch by batch.
-import type { Readable } from 'node:stream';
+// `import accounts|metrics FILE.csv`: stream → validate → write, batch by batch,
+// each batch in one transaction, so a failure mid-file leaves whole batches only.
 import type { Prisma } from '../db/database.js';
 import { ingestAccounts, ingestMetrics, type BatchOutcome } from './ingest-rows.js';
-import { parseCsvInBatches, type CsvBatch, type CsvKind } from './parse-csv.js';
+import { parseCsvInBatches, type CsvBatch, type CsvKind, type CsvSource } from './parse-csv.js';
 import { DuplicateTracker, type Superseded } from './track-duplicates.js';
 
 export interface ImportSummary {
@@ -23,7 +23,37 @@ export interface ImportSummary {
 const BATCH = 5_000;
 const MAX_LISTED = 1_000;
 
-export async function importCsv(prisma: Prisma, kind: CsvKind, input: Readable, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
+/**
+ * Writing a batch failed (the database went away, a deadline passed). Batches
+ * are all-or-nothing: every row before `line` is in, nothing from `line` on.
+ * Re-running the same file is safe: accounts update by external_id, and a
+ * re-sent observation replaces its value.
+ */
+export class ImportInterruptedError extends Error {
+  constructor(
+    readonly line: number,
+    readonly summary: ImportSummary,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? driverMessage(options.cause.message) : String(options.cause);
+    super(
+      `the import stopped at line ${line} because the database failed (${reason}). ` +
+        `The ${summary.loaded} row(s) before line ${line} were loaded; nothing from line ${line} on was written. ` +
+        'Run the same import again once the database is back: rows already loaded are updated, not duplicated.',
+      options,
+    );
+    this.name = 'ImportInterruptedError';
+  }
+}
+
+/** The driver's own words: Prisma wraps them as "… Message: `…`" on the last line of its report. */
+function driverMessage(message: string): string {
+  const lines = message.trim().split('\n');
+  const last = (lines[lines.length - 1] ?? message).trim();
+  return (/Message: `(.+)`$/.exec(last)?.[1] ?? last).slice(0, 300);
+}
+
+export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
   const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [] };
   const tracker = new DuplicateTracker<number>();
   const reject = (line: number, error: string) => {
@@ -41,13 +71,22 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: Readable, 
     summary.supersededRows.push(...outcome.superseded.slice(0, MAX_LISTED - summary.supersededRows.length));
     onProgress?.(summary);
   };
+  const write = async <R>(batch: CsvBatch<R>, ingest: (rows: { at: number; row: R }[]) => Promise<BatchOutcome<number>>) => {
+    const rows = batch.valid.map((v) => ({ at: v.line, row: v.row }));
+    try {
+      return await ingest(rows);
+    } catch (error) {
+      const firstLine = Math.min(...rows.map((r) => r.at), ...batch.errors.map((e) => e.line));
+      throw new ImportInterruptedError(firstLine, { ...summary, errors: [...summary.errors].sort((a, b) => a.line - b.line) }, { cause: error });
+    }
+  };
   if (kind === 'accounts') {
     for await (const batch of parseCsvInBatches(input, 'accounts', BATCH)) {
-      record(batch, await ingestAccounts(prisma, batch.valid.map((v) => ({ at: v.line, row: v.row })), tracker));
+      record(batch, await write(batch, (rows) => ingestAccounts(prisma, rows, tracker)));
     }
   } else {
     for await (const batch of parseCsvInBatches(input, 'metrics', BATCH)) {
-      record(batch, await ingestMetrics(prisma, batch.valid.map((v) => ({ at: v.line, row: v.row })), 'csv', tracker));
+      record(batch, await write(batch, (rows) => ingestMetrics(prisma, rows, 'csv', tracker)));
     }
   }
   summary.errors.sort((a, b) => a.line - b.line);

@@ -132,14 +132,21 @@ export async function* parseCsvInBatches<K extends CsvKind>(
   const onHeader = (columns: string[]) => {
     batch.columns = columns;
   };
-  for await (const result of parseCsvRows(source, kind, { ...options, onHeader })) {
-    if (result.ok) batch.valid.push({ line: result.line, row: result.row });
-    else batch.errors.push({ line: result.line, error: result.error });
-    batch.linesRead = result.endLine;
-    if (batch.valid.length + batch.errors.length >= batchSize) {
-      yield batch;
-      batch = { valid: [], errors: [], columns: batch.columns, linesRead: batch.linesRead };
+  try {
+    for await (const result of parseCsvRows(source, kind, { ...options, onHeader })) {
+      if (result.ok) batch.valid.push({ line: result.line, row: result.row });
+      else batch.errors.push({ line: result.line, error: result.error });
+      batch.linesRead = result.endLine;
+      if (batch.valid.length + batch.errors.length >= batchSize) {
+        yield batch;
+        batch = { valid: [], errors: [], columns: batch.columns, linesRead: batch.linesRead };
+      }
     }
+  } catch (error) {
+    // The rows before a record the parser cannot get past are good rows: hand
+    // them out before the error, or they would be silently dropped with it.
+    if (error instanceof CsvFileError && batch.valid.length + batch.errors.length > 0) yield batch;
+    throw error;
   }
   if (batch.valid.length + batch.errors.length > 0) yield batch;
 }

@@ -5,6 +5,14 @@ import cron from 'node-cron';
 import type { AppDeps } from '../app-deps.js';
 import { runRecomputeAndAlerts } from '../alerts/recompute-and-alert.js';
 import type { BackgroundJobs } from './start-background-jobs.js';
+import { tickAsOf } from './tick-as-of.js';
+
+/**
+ * node-cron drops a slot whose callback starts more than this late (default
+ * 1 s). A replica that wakes late still runs (or skips) the same slot: the
+ * as-of is the slot, so the database lock and the per-tick check dedupe it.
+ */
+const LATE_TICK_TOLERANCE_MS = 60_000;
 
 export function startRecomputeSchedule(deps: AppDeps): BackgroundJobs {
   const log = deps.logger.child('scheduler');
@@ -12,9 +20,9 @@ export function startRecomputeSchedule(deps: AppDeps): BackgroundJobs {
   const task = cron.schedule(
     deps.config.RECOMPUTE_CRON,
     async (context) => {
-      // The tick's own time (to the second) is the as-of: replicas that both
-      // wake for a tick would write the same as-of, and the lock lets one run.
-      const asOf = new Date(Math.floor(context.triggeredAt.getTime() / 1000) * 1000);
+      // The scheduled slot is the as-of: replicas waking for one tick, however
+      // late, write the same as-of, and the lock plus the per-tick check let one run.
+      const asOf = tickAsOf(context);
       const run = runRecomputeAndAlerts(deps, { trigger: 'schedule', asOf }).then(
         (outcome) => {
           if (!outcome.ran) log.info('skipped: another process is recomputing', { asOf: asOf.toISOString() });
@@ -24,7 +32,7 @@ export function startRecomputeSchedule(deps: AppDeps): BackgroundJobs {
       inFlight = run;
       await run;
     },
-    { noOverlap: true, name: `recompute-${process.pid}-${Date.now()}` },
+    { noOverlap: true, missedExecutionTolerance: LATE_TICK_TOLERANCE_MS, name: `recompute-${process.pid}-${Date.now()}` },
   );
   return {
     async stop() {

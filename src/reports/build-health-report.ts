@@ -3,6 +3,7 @@
 // Slack views and the terminal renderer are pure functions of this.
 import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
+import { loadReportData } from './load-report-data.js';
 import { suggestActions, type SuggestedAction } from '../scoring/suggest-actions.js';
 import { computeTrend, type Trend } from '../scoring/trend.js';
 import { decodeComponents } from '../scoring/component-codec.js';
@@ -41,51 +42,45 @@ export interface HealthReport {
 
 export async function buildHealthReport(prisma: Prisma, accountId: number, now: Date): Promise<HealthReport> {
   const historyFrom = new Date(now.getTime() - 13 * 7 * DAY_MS);
-  const [account, latest, history, before, lastRun, openAlert, sentiment, metrics] = await Promise.all([
-    prisma.account.findUniqueOrThrow({ where: { id: accountId } }),
-    prisma.scoreSnapshot.findFirst({
-      where: { accountId, asOf: { lte: now } },
-      orderBy: { asOf: 'desc' },
-      select: { asOf: true, score: true, band: true, completeness: true, components: true, modelVersion: { select: { version: true, model: { select: { name: true } } } } },
-    }),
-    // Only scores for the trend: components are read for the latest snapshot alone.
-    prisma.scoreSnapshot.findMany({ where: { accountId, asOf: { lte: now, gte: historyFrom } }, select: { asOf: true, score: true } }),
-    // Snapshots are written when something changes, so the score in force when
-    // the window opens may be older than the window.
-    prisma.scoreSnapshot.findFirst({ where: { accountId, asOf: { lt: historyFrom } }, orderBy: { asOf: 'desc' }, select: { asOf: true, score: true } }),
-    prisma.scoreRun.findFirst({ where: { status: 'completed', trigger: { not: 'backfill' }, asOf: { lte: now } }, orderBy: { asOf: 'desc' }, select: { asOf: true } }),
-    prisma.alert.findFirst({ where: { accountId, openKey: { not: null } }, select: { id: true, state: true, claimedBy: true, claimedAt: true, createdAt: true } }),
-    prisma.metricObservation.findFirst({ where: { accountId, metricKey: 'csm_sentiment', observedAt: { lte: now } }, orderBy: { observedAt: 'desc' } }),
-    loadMetricDefinitions(prisma),
-  ]);
+  const [data, metrics] = await Promise.all([loadReportData(prisma, accountId, now, historyFrom), cachedMetricDefinitions(prisma)]);
+  const { account, latest } = data;
+  const accountView = {
+    id: account.id,
+    externalId: account.external_id,
+    name: account.name,
+    domain: account.domain,
+    segment: account.segment,
+    ownerSlackUserId: account.owner_slack_user_id,
+    slackChannelId: account.slack_channel_id,
+    arr: account.arr,
+    renewalDate: account.renewal_date,
+    churnedOn: account.churned_on,
+  };
+  const history = data.history.map((h) => ({ asOf: h.as_of, score: h.score }));
+  const lastRun = data.last_run;
+  const sentiment = data.sentiment;
+  const openAlert = data.open_alert
+    ? { id: data.open_alert.id, state: data.open_alert.state, claimedBy: data.open_alert.claimed_by, claimedAt: data.open_alert.claimed_at, createdAt: data.open_alert.created_at }
+    : null;
   const components = latest ? decodeComponents(latest.components).map((c) => withLabel(c, metrics)) : [];
-  const trend = latest ? computeTrend([...(before ? [before] : []), ...history], now) : null;
+  // A churned account's trend is how it went into its last score, not a flat line from then to today.
+  const trend = latest ? computeTrend(history, accountView.churnedOn ? latest.as_of : now) : null;
   // An unchanged account is not re-written each run: the latest run that covered it is when it was last scored.
-  const scoredAt = latest && lastRun && account.churnedOn === null && lastRun.asOf.getTime() > latest.asOf.getTime() ? lastRun.asOf : latest?.asOf;
-  const daysToRenewal = account.renewalDate ? Math.round((account.renewalDate.getTime() - now.getTime()) / DAY_MS) : null;
+  const scoredAt = latest && lastRun && accountView.churnedOn === null && lastRun.getTime() > latest.as_of.getTime() ? lastRun : latest?.as_of;
+  const daysToRenewal = accountView.renewalDate ? Math.round((accountView.renewalDate.getTime() - now.getTime()) / DAY_MS) : null;
   const freshness = metrics.get('csm_sentiment')?.freshnessDays ?? 30;
-  const scored = components.filter((c) => c.observedAt !== null && !c.stale).map((c) => Date.parse(c.observedAt ?? ''));
+  // days_to_renewal is derived from the account's renewal date each run, not observed: it says nothing about data freshness.
+  const scored = components.filter((c) => c.observedAt !== null && !c.stale && !(c.metricKey === 'days_to_renewal' && accountView.renewalDate)).map((c) => Date.parse(c.observedAt ?? ''));
   return {
-    account: {
-      id: account.id,
-      externalId: account.externalId,
-      name: account.name,
-      domain: account.domain,
-      segment: account.segment,
-      ownerSlackUserId: account.ownerSlackUserId,
-      slackChannelId: account.slackChannelId,
-      arr: account.arr,
-      renewalDate: account.renewalDate,
-      churnedOn: account.churnedOn,
-    },
+    account: accountView,
     snapshot: latest
       ? {
-          asOf: scoredAt ?? latest.asOf,
+          asOf: scoredAt ?? latest.as_of,
           score: latest.score,
           band: toBand(latest.band),
           completeness: latest.completeness,
-          modelName: latest.modelVersion.model.name,
-          modelVersion: latest.modelVersion.version,
+          modelName: latest.model_name,
+          modelVersion: latest.version,
         }
       : null,
     trend,
@@ -96,13 +91,14 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
       ? {
           value: sentiment.value,
           note: sentiment.note,
-          author: sentiment.authorSlackUserId,
-          observedAt: sentiment.observedAt,
-          expired: now.getTime() - sentiment.observedAt.getTime() > freshness * DAY_MS,
+          author: sentiment.author,
+          observedAt: sentiment.observed_at,
+          expired: now.getTime() - sentiment.observed_at.getTime() > freshness * DAY_MS,
         }
       : null,
     daysToRenewal,
-    actions: latest
+    // A lost customer has history, not next steps.
+    actions: latest && accountView.churnedOn === null
       ? suggestActions({ result: { score: latest.score, band: toBand(latest.band), completeness: latest.completeness, components }, trend, daysToRenewal, metrics })
       : [],
   };
@@ -116,4 +112,21 @@ function withLabel(component: MeasureComponent, metrics: ReadonlyMap<string, Met
 const BANDS: readonly SnapshotBand[] = ['healthy', 'watch', 'at_risk', 'critical', 'insufficient_data'];
 export function toBand(value: string): SnapshotBand {
   return BANDS.find((b) => b === value) ?? 'insufficient_data';
+}
+
+/**
+ * Metric labels and freshness change only when someone edits the catalogue; a
+ * few seconds' reuse spares every /health a query. Keyed by client, so tests
+ * with their own databases never share an entry.
+ */
+const METRICS_TTL_MS = 10_000;
+const metricCache = new WeakMap<Prisma, { at: number; value: Promise<Map<string, MetricDefinition>> }>();
+function cachedMetricDefinitions(prisma: Prisma): Promise<Map<string, MetricDefinition>> {
+  const hit = metricCache.get(prisma);
+  const at = Date.now();
+  if (hit && at - hit.at < METRICS_TTL_MS) return hit.value;
+  const value = loadMetricDefinitions(prisma);
+  metricCache.set(prisma, { at, value });
+  value.catch(() => metricCache.delete(prisma));
+  return value;
 }

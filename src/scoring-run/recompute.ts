@@ -63,6 +63,7 @@ const TRANSACTION_TIMEOUT_MS = 15 * 60_000;
 
 export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOptions): Promise<RecomputeResult> {
   const started = performance.now();
+  const startedAt = new Date();
   const asOf = options.asOf ?? deps.clock();
   const prisma = deps.db.prisma;
   await ensureCatalogueAndModels(prisma);
@@ -110,12 +111,21 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
     deps.logger.info('recomputed scores', { trigger: options.trigger, runId: result.runId, accounts: accounts.length, changed: writes.length, ms: result.durationMs });
     return result;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     await prisma.scoreRun
-      .create({ data: { trigger: options.trigger, asOf, status: 'failed', error: message.slice(0, 2_000), finishedAt: new Date() } })
+      .create({ data: { trigger: options.trigger, asOf, status: 'failed', error: failureReason(error), startedAt, finishedAt: new Date() } })
       .catch((recordError: unknown) => deps.logger.error('could not record the failed run', { error: recordError }));
     throw error;
   }
+}
+
+/**
+ * What an operator reads in score_runs.error: the cause, without Prisma's
+ * "Invalid `prisma.$executeRaw()` invocation:" preamble and call-site frame.
+ */
+function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^Invalid `.*` invocation/.test(l) && !/^→?\s*\d+\s/.test(l));
+  return (lines.join(' ') || message).slice(0, 2_000);
 }
 
 /** Everything a snapshot says, hashed: the model version, the score, the band and every component. */

@@ -32,7 +32,7 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { id: 'executive-sponsor-call', title: 'Book an executive sponsor call before renewal', priority: 1,
     when: ({ result, daysToRenewal }) =>
-      daysToRenewal !== null && daysToRenewal <= 90 && (result.band === 'at_risk' || result.band === 'critical')
+      daysToRenewal !== null && daysToRenewal >= 0 && daysToRenewal <= 90 && (result.band === 'at_risk' || result.band === 'critical')
         ? `renewal in ${daysToRenewal} days while ${result.band === 'critical' ? 'critical' : 'at risk'}` : null },
   { id: 'escalate-support', title: 'Escalate open tickets to the support lead', priority: 2, metricKeys: ['open_support_tickets', 'complaints_90d'] },
   { id: 'feedback-call', title: 'Run a feedback call with the detractors', priority: 3, metricKeys: ['nps', 'csat'] },

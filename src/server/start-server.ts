@@ -8,7 +8,7 @@ import { OutboxSignal, systemClock, type AppDeps, type Clock } from '../app-deps
 import { ConfigError, requireSlackMode, type Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createHttpApp } from '../http/create-http-app.js';
-import { createLogger, type Level, type Logger } from '../logger.js';
+import { configuredSecrets, createLogger, type Level, type Logger } from '../logger.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
 import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
@@ -46,9 +46,10 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
   const mode = requireSlackMode(config);
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level });
+  // The configured secrets are masked by value in every line, whatever logs them.
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level, secrets: configuredSecrets(config) });
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve' }));
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve', logger }));
   try {
     const report = await db.migrate();
     if (report.applied.length > 0) logger.info('database migrated', { applied: report.applied });
@@ -73,7 +74,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.init().catch((error: unknown) => {
       throw describeSlackStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
     });
-    if (mode.kind === 'socket') await app.start();
+    if (mode.kind === 'socket') {
+      await app.start().catch((error: unknown) => {
+        throw describeSocketModeStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
+      });
+    }
 
     const server = http.createServer(httpApp);
     server.listen(config.PORT);
@@ -109,4 +114,13 @@ function describeSlackStartupError(error: unknown, apiUrl: string): Error {
     return new ConfigError('SLACK_BOT_TOKEN', `was rejected by Slack (${detail})`);
   }
   return new StartupError(`Could not reach Slack at ${apiUrl} to verify SLACK_BOT_TOKEN (auth.test): ${detail}`, { cause: error });
+}
+
+/** Socket Mode's start calls apps.connections.open with the app token; same idea. */
+function describeSocketModeStartupError(error: unknown, apiUrl: string): Error {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/invalid_auth|not_authed|token_revoked|account_inactive|not_allowed_token_type/.test(detail)) {
+    return new ConfigError('SLACK_APP_TOKEN', `was rejected by Slack (${detail}); it must be an app-level token with the connections:write scope`);
+  }
+  return new StartupError(`Could not open a Socket Mode connection through ${apiUrl} (apps.connections.open): ${detail}`, { cause: error });
 }

@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('ingestion API (%s)', (kind) => {
       { external_id: 'X-2', name: 'Yak Inc', renewal_date: '2027-02-01' },
     ]));
     expect(accounts.status).toBe(200);
-    expect(await accounts.json()).toEqual({ loaded: 2, inserted: 2, updated: 0, rejected: 0, superseded: 0 });
+    expect(await accounts.json()).toEqual({ loaded: 2, inserted: 2, updated: 0, rejected: 0 });
 
     const metrics = await post('metrics', JSON.stringify([
       { account: 'X-1', metric: 'logins_30d', value: 42, observed_at: '2026-11-01T00:00:00Z' },
@@ -56,7 +56,7 @@ describe.each(DATABASE_KINDS)('ingestion API (%s)', (kind) => {
 
   it('updates only the fields an item sends: a left-out field keeps its value, null clears it', async () => {
     const partial = await post('accounts', JSON.stringify([{ external_id: 'X-1', name: 'Xylo Limited' }]));
-    expect(await partial.json()).toEqual({ loaded: 1, inserted: 0, updated: 1, rejected: 0, superseded: 0 });
+    expect(await partial.json()).toEqual({ loaded: 1, inserted: 0, updated: 1, rejected: 0 });
     expect(await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'X-1' } })).toMatchObject({ name: 'Xylo Limited', domain: 'xylo.com', segment: 'smb', arr: 12000 });
     // Items of one call may send different fields; each is written as sent.
     const mixed = await post('accounts', JSON.stringify([{ external_id: 'X-1', name: 'Xylo Limited', domain: null }, { external_id: 'X-2', name: 'Yak Inc', arr: 900 }]));

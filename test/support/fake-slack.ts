@@ -2,7 +2,11 @@
 // the way Slack does (form or JSON bodies, `ok:false` errors with HTTP 200,
 // 429 + Retry-After), records every call, keeps channel histories (with message
 // metadata, which alert delivery uses for idempotency), and serves
-// `response_url`s. Scripted faults let tests inject 429s, 5xx, and timeouts.
+// `response_url`s. Scripted faults let tests inject 429s, 5xx, and timeouts —
+// also ones that strike after Slack acted (`applied`), as a proxy timing out
+// on an accepted post does. Like Slack, conversations.history lists only
+// top-level messages (thread replies appear only in conversations.replies),
+// both honour oldest/latest and page with a cursor.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +28,9 @@ export interface StoredMessage {
 }
 
 export type ScriptedReply =
-  | { status: number; body?: Record<string, unknown>; headers?: Record<string, string> }
-  | { hang: true };
+  /** `applied`: the call takes effect as usual, but the caller gets this reply instead. */
+  | { status: number; body?: Record<string, unknown>; headers?: Record<string, string>; applied?: boolean }
+  | { hang: true; applied?: boolean };
 
 export interface FakeUser {
   id: string;
@@ -46,9 +51,14 @@ export class FakeSlack {
   /** Channels the bot is not in (posting answers not_in_channel until joined). */
   readonly notInChannel = new Set<string>();
   readonly missingChannels = new Set<string>();
+  /** Archived channels: posting answers is_archived. */
+  readonly archivedChannels = new Set<string>();
+  /** Private channels: the bot cannot join them (conversations.join fails). */
+  readonly privateChannels = new Set<string>();
   /** When set, more than `perSecond` posts to one channel within a second get 429. */
   channelRateLimit: { perSecond: number; retryAfterSeconds: number } | null = null;
   private readonly scripts = new Map<string, ScriptedReply[]>();
+  private readonly postScripts = new Map<string, ScriptedReply[]>();
   private readonly postTimes = new Map<string, number[]>();
   private readonly hanging = new Set<http.ServerResponse>();
   private tsCounter = 0;
@@ -63,6 +73,10 @@ export class FakeSlack {
         res.end(String(error));
       });
     });
+    // Node closes idle keep-alive sockets after 5 s; a client reusing one just
+    // then gets "fetch failed". Slack keeps them longer; so does the fake, so
+    // tests see the faults they script, not this race.
+    this.server.keepAliveTimeout = 60_000;
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
     const { port } = this.server.address() as AddressInfo;
@@ -87,9 +101,31 @@ export class FakeSlack {
     this.server = null;
   }
 
+  /** Queue replies for the next chat.postMessage calls to one channel (before `script`ed ones). */
+  scriptPostsTo(channel: string, ...replies: ScriptedReply[]): void {
+    this.postScripts.set(channel, [...(this.postScripts.get(channel) ?? []), ...replies]);
+  }
+
   /** Queue replies for the next calls of `method`, before the default behaviour. */
   script(method: string, ...replies: ScriptedReply[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...replies]);
+  }
+
+  /** A message someone else wrote: noise that history and thread lookups must page past. */
+  addMessage(channel: string, text: string, threadTs?: string, user = 'U0HUMAN001'): StoredMessage {
+    const message: StoredMessage = { ts: this.nextTs(), channel, text, user, ...(threadTs ? { thread_ts: threadTs } : {}) };
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+    return message;
+  }
+
+  /** Top-level messages of a channel (thread replies excluded), oldest first. */
+  topLevel(channel: string): StoredMessage[] {
+    return (this.messages.get(channel) ?? []).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+  }
+
+  /** Replies in the thread under `threadTs`, oldest first. */
+  threadReplies(channel: string, threadTs: string): StoredMessage[] {
+    return (this.messages.get(channel) ?? []).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -101,6 +137,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.messages.clear();
     this.scripts.clear();
+    this.postScripts.clear();
     this.postTimes.clear();
   }
 
@@ -140,8 +177,9 @@ export class FakeSlack {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     this.calls.push({ method, args, at: Date.now() });
-    const scripted = this.scripts.get(method)?.shift();
+    const scripted = (method === 'chat.postMessage' ? this.postScripts.get(String(args.channel ?? ''))?.shift() : undefined) ?? this.scripts.get(method)?.shift();
     if (scripted) {
+      if (scripted.applied) this.answer(method, args);
       if ('hang' in scripted) {
         this.hanging.add(res);
         this.notify();
@@ -169,14 +207,22 @@ export class FakeSlack {
       case 'conversations.join': {
         const channel = String(args.channel ?? '');
         if (this.missingChannels.has(channel)) return [200, { ok: false, error: 'channel_not_found' }];
+        if (this.privateChannels.has(channel)) return [200, { ok: false, error: 'method_not_supported_for_channel_type' }];
+        if (this.archivedChannels.has(channel)) return [200, { ok: false, error: 'is_archived' }];
         this.notInChannel.delete(channel);
         return [200, { ok: true, channel: { id: channel } }];
       }
       case 'conversations.history': {
-        const channel = String(args.channel ?? '');
-        const limit = Number(args.limit ?? 100);
-        const history = [...(this.messages.get(channel) ?? [])].reverse().slice(0, limit);
-        return [200, { ok: true, messages: history, has_more: false }];
+        // Newest first; thread replies are not in a channel's history.
+        const topLevel = (this.messages.get(String(args.channel ?? '')) ?? []).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+        return [200, page([...topLevel].reverse(), args)];
+      }
+      case 'conversations.replies': {
+        // The parent and its replies, oldest first.
+        const parent = String(args.ts ?? '');
+        const all = this.messages.get(String(args.channel ?? '')) ?? [];
+        if (!all.some((m) => m.ts === parent)) return [200, { ok: false, error: 'thread_not_found' }];
+        return [200, page(all.filter((m) => m.ts === parent || m.thread_ts === parent), args)];
       }
       case 'users.info': {
         const user = this.users.get(String(args.user ?? ''));
@@ -199,6 +245,7 @@ export class FakeSlack {
   private post(args: Record<string, unknown>): [number, Record<string, unknown>, Record<string, string>?] {
     const channel = String(args.channel ?? '');
     if (this.missingChannels.has(channel)) return [200, { ok: false, error: 'channel_not_found' }];
+    if (this.archivedChannels.has(channel)) return [200, { ok: false, error: 'is_archived' }];
     if (this.notInChannel.has(channel)) return [200, { ok: false, error: 'not_in_channel' }];
     if (this.channelRateLimit) {
       const now = Date.now();
@@ -230,6 +277,32 @@ export class FakeSlack {
     this.tsCounter += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
   }
+}
+
+/** Slack's timeline paging: oldest/latest (exclusive unless `inclusive`), `limit`, and an opaque cursor. */
+function page(messages: StoredMessage[], args: Record<string, unknown>): Record<string, unknown> {
+  const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+  const after = (ts: string, bound: unknown) => bound === undefined || (inclusive ? compareTs(ts, String(bound)) >= 0 : compareTs(ts, String(bound)) > 0);
+  const before = (ts: string, bound: unknown) => bound === undefined || (inclusive ? compareTs(ts, String(bound)) <= 0 : compareTs(ts, String(bound)) < 0);
+  const inWindow = messages.filter((m) => after(m.ts, args.oldest) && before(m.ts, args.latest));
+  const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100)));
+  const offset = typeof args.cursor === 'string' && args.cursor !== '' ? Number(Buffer.from(args.cursor, 'base64').toString('utf8').replace('offset:', '')) : 0;
+  const slice = inWindow.slice(offset, offset + limit);
+  const hasMore = offset + limit < inWindow.length;
+  return {
+    ok: true,
+    messages: slice,
+    has_more: hasMore,
+    response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' },
+  };
+}
+
+/** Compares Slack timestamps ("seconds.micros") exactly. */
+function compareTs(a: string, b: string): number {
+  const [as = '0', af = ''] = a.split('.');
+  const [bs = '0', bf = ''] = b.split('.');
+  const seconds = Number(as) - Number(bs);
+  return seconds !== 0 ? Math.sign(seconds) : Math.sign(Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0')));
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {

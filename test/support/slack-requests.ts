@@ -96,3 +96,39 @@ export function sendUrlVerification(eventsUrl: string, challenge: string, option
   const body = JSON.stringify({ token: 'deprecated-verification-token', challenge, type: 'url_verification' });
   return postSigned(eventsUrl, body, 'application/json', options);
 }
+
+/**
+ * Like postSigned, for bodies the server refuses before reading them: resolves
+ * with the status as soon as the response arrives, even if the server then
+ * closes the connection while the body is still being sent (fetch reports
+ * that as a network error, hiding the 413 that came first).
+ */
+export async function postSignedEarlyAnswer(url: string, rawBody: string, contentType: string, options: SignOptions = {}): Promise<{ status: number }> {
+  const { request } = await import('node:http');
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = options.signature ?? signBody(rawBody, options.secret ?? TEST_SIGNING_SECRET, timestamp);
+  const body = Buffer.from(rawBody, 'utf8');
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, {
+      method: 'POST',
+      // A fresh connection: the server may close this one without reading the body.
+      agent: false,
+      headers: {
+        'content-type': contentType,
+        'content-length': String(body.length),
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+      },
+    });
+    req.on('response', (res) => {
+      answered = true;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
+}

@@ -66,3 +66,16 @@ export async function runCliProcess(args: string[], env: Record<string, string |
   const code = await cli.exited;
   return { code, output: cli.output() };
 }
+
+export interface ServeProcess {
+  cli: CliProcess;
+  /** http://127.0.0.1:PORT of the running process. */
+  url: string;
+}
+
+/** Starts `account-health serve` (PORT=0 picks a free port) and resolves once it is serving. */
+export async function startServeProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServeProcess> {
+  const cli = spawnCli(['serve'], { PORT: '0', ...env });
+  const line = await cli.waitForOutput(/listening on port \d+/, timeoutMs);
+  return { cli, url: `http://127.0.0.1:${line.replace(/\D+/g, '')}` };
+}

@@ -50,6 +50,9 @@ ALTER TABLE "account_scores" ADD CONSTRAINT "account_scores_account_id_fkey" FOR
 -- AddForeignKey
 ALTER TABLE "account_scores" ADD CONSTRAINT "account_scores_snapshot_id_fkey" FOREIGN KEY ("snapshot_id") REFERENCES "score_snapshots"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- CreateIndex
+CREATE INDEX "score_runs_as_of_idx" ON "score_runs"("as_of");
+
 -- metric_latest is kept by the database itself, so no writer (ingestion, Slack
 -- sentiment, demo, a hand-run psql INSERT) can leave it behind. Statement-level
 -- triggers with transition tables: one set-based upsert per statement, not a

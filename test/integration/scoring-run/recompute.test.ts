@@ -81,6 +81,7 @@ describe.each(DATABASE_KINDS)('recompute (%s)', (kind) => {
     expect(await db.prisma.scoreSnapshot.count()).toBe(before);
     const failed = await db.prisma.scoreRun.findFirstOrThrow({ where: { status: 'failed' }, orderBy: { id: 'desc' } });
     expect(failed.error).toBe('alert store down');
+    expect(failed.startedAt.getTime()).toBeLessThanOrEqual(failed.finishedAt?.getTime() ?? 0);
   });
 
   it('backfills weekly snapshots from history and keeps existing ones', async () => {
