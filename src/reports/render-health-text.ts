@@ -61,7 +61,7 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
 
 export function renderPortfolioText(entries: readonly PortfolioEntry[], total: number): string {
   if (entries.length === 0) return '  (none)';
-  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatTerminalScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(17)}  ${e.name} (${e.externalId})`);
+  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatTerminalScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
   if (total > entries.length) lines.push(`  … and ${total - entries.length} more`);
   return lines.join('\n');
 }
