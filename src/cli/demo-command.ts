@@ -1,5 +1,5 @@
 import { systemClock } from '../app-deps.js';
-import { loadDemo } from '../demo/load-demo.js';
+import { DemoRefusedError, loadDemo } from '../demo/load-demo.js';
 import { createLogger } from '../logger.js';
 import { buildHealthReport } from '../reports/build-health-report.js';
 import { listPortfolio } from '../reports/list-portfolio.js';
@@ -16,8 +16,11 @@ Generates a B2B portfolio (default 240 accounts across enterprise, mid-market
 and SMB, 52 weeks of metrics with seasonality and noise; some accounts decline,
 some churn, some grow) into the current database, backfills a quarter of weekly
 scores, recomputes, and prints the at-risk accounts and one full breakdown.
-The same --seed always gives the same portfolio (default 42). Running it again
-updates the demo accounts in place.`,
+The same --seed always gives the same portfolio (default 42). Demo accounts
+have ids DEMO-00001…; running it again replaces the earlier demo's history,
+scores and alerts rather than adding to them. A database holding any other
+account is refused, so the demo never mixes with real data: use a separate
+DATA_DIR (or DATABASE_URL) for it.`,
   async run(args, config, io) {
     const parsed = parseArgs(args, { values: ['seed', 'accounts'] });
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
@@ -25,10 +28,14 @@ updates the demo accounts in place.`,
     const accounts = intFlag(parsed, 'accounts', 240, [1, 200_000]);
     return withDatabase(config, 'demo', async (db) => {
       const logger = createLogger({ level: 'warn' });
-      const result = await loadDemo(
-        { db, clock: systemClock, logger },
-        { seed, accounts, onProgress: (m) => io.out(`  ${m}`) },
-      );
+      let result;
+      try {
+        result = await loadDemo({ db, clock: systemClock, logger }, { seed, accounts, onProgress: (m) => io.out(`  ${m}`) });
+      } catch (error) {
+        if (!(error instanceof DemoRefusedError)) throw error;
+        io.err(error.message);
+        return 1;
+      }
       const bands = Object.entries(result.current.byBand).map(([band, n]) => `${band.replace('_', ' ')} ${n}`).join(', ');
       io.out(`Scored ${result.current.accountsScored} active accounts (${bands}) in ${result.current.durationMs} ms.\n`);
       const atRisk = await listPortfolio(db.prisma, { atRiskOnly: true, limit: 10 });
@@ -39,7 +46,7 @@ updates the demo accounts in place.`,
         io.out(`\nBreakdown of ${declining.name} (what /health ${declining.externalId} shows):\n`);
         io.out(renderHealthText(await buildHealthReport(db.prisma, declining.accountId, new Date())));
       }
-      io.out(`\nTry: npm run cli -- score ${declining?.externalId ?? 'ACC-00001'}`);
+      io.out(`\nTry: npm run cli -- score ${declining?.externalId ?? 'DEMO-00001'}`);
       return 0;
     });
   },

@@ -11,6 +11,7 @@ export const recomputeCommand: CliCommand = {
   usage: `account-health recompute [--as-of DATE]
 account-health recompute --backfill --from DATE [--to DATE] [--step-days N]
 
+--as-of (a past date or time) scores as of then instead of now; a future date is refused.
 Scores every active account with its segment's model, stores the snapshots,
 opens or updates alerts in the same transaction, and — when SLACK_BOT_TOKEN is
 set — delivers the alerts that are due. With --backfill, scores past dates
@@ -19,13 +20,24 @@ trends exist from the day history is imported; existing snapshots are kept.`,
   async run(args, config, io) {
     const parsed = parseArgs(args, { values: ['as-of', 'from', 'to', 'step-days'], switches: ['backfill'] });
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
+    const backfill = parsed.flags.has('backfill');
+    const misplaced = backfill ? ['as-of'] : ['from', 'to', 'step-days'];
+    for (const name of misplaced.filter((n) => parsed.flags.has(n))) {
+      throw new UsageError(backfill ? '--as-of does not go with --backfill (use --from and --to)' : `--${name} only works with --backfill (e.g. recompute --backfill --from 2026-01-01)`);
+    }
+    const now = new Date();
+    // A score "as of" a future date would become every account's current score and hide real ones until then.
+    for (const name of ['as-of', 'to'] as const) {
+      const date = dateFlag(parsed, name);
+      if (date && date.getTime() > now.getTime()) throw new UsageError(`--${name} ${date.toISOString()} is in the future; scores can only be computed up to now (${now.toISOString()})`);
+    }
     return withDatabase(config, 'recompute', async (db) => {
       const deps = cliDeps(config, db);
       const quiet = { ...deps, logger: createLogger({ level: 'warn' }) };
-      if (parsed.flags.has('backfill')) {
+      if (backfill) {
         const from = dateFlag(parsed, 'from');
         if (!from) throw new UsageError('--backfill needs --from DATE');
-        const to = dateFlag(parsed, 'to') ?? new Date();
+        const to = dateFlag(parsed, 'to') ?? now;
         const stepDays = intFlag(parsed, 'step-days', 7, [1, 365]);
         const results = await backfillScores(quiet, { from, to, stepDays }).catch((error: unknown) => {
           throw error instanceof RangeError ? new UsageError(error.message) : error;

@@ -1,9 +1,10 @@
 // account-health command line: one file per command, dispatched from here.
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataDirectoryInUseError } from '../db/pglite-lock.js';
 import { MigrationError } from '../db/migrate.js';
 import { StartupError } from '../server/start-server.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
+import { describeDatabaseFailure } from './describe-database-error.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { demoCommand } from './demo-command.js';
@@ -12,6 +13,7 @@ import { importCommand } from './import-command.js';
 import { tokenCommand } from './token-command.js';
 import { recomputeCommand } from './recompute-command.js';
 import { modelCommand } from './model-command.js';
+import { metricCommand } from './metric-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
@@ -21,6 +23,7 @@ const commands: CliCommand[] = [
   recomputeCommand,
   scoreCommand,
   modelCommand,
+  metricCommand,
   tokenCommand,
 ];
 
@@ -49,8 +52,10 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     io.out(command.usage);
     return 0;
   }
+  let config: Config | undefined;
   try {
-    return await command.run(args, loadConfig(env), io);
+    config = loadConfig(env);
+    return await command.run(args, config, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`account-health ${command.name}: ${error.message}\n\n${command.usage}`);
@@ -61,6 +66,11 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       error instanceof MigrationError ||
       error instanceof StartupError) {
       io.err(error.message);
+      return 1;
+    }
+    const unreachable = describeDatabaseFailure(error, config?.DATABASE_URL);
+    if (unreachable) {
+      io.err(unreachable);
       return 1;
     }
     throw error;

@@ -30,13 +30,15 @@ export interface AccountPlan {
   customerSince: Date;
   /** Only some CSMs record sentiment. */
   recordsSentiment: boolean;
+  /** Declining accounts: the 2–3 measures whose collapse is the account's story (empty otherwise). */
+  declines: readonly string[];
 }
 
 export const WEEKS = 52;
 export const DAY_MS = 86_400_000;
 
-/** [poor-ish level, good-ish level] per metric and segment. */
-const LEVELS: Record<string, Record<Segment, [number, number]>> = {
+/** [poor-ish level, good-ish level] per metric and segment (exported for tests). */
+export const LEVELS: Readonly<Record<string, Record<Segment, [number, number]>>> = {
   orders_30d: { enterprise: [1, 15], 'mid-market': [3, 24], smb: [4, 34] },
   order_value_trend_90d: { enterprise: [-28, 12], 'mid-market': [-30, 12], smb: [-35, 14] },
   late_payments_90d: { enterprise: [4, 0], 'mid-market': [5, 0], smb: [4, 0] },
@@ -55,9 +57,14 @@ const EVERY_N_WEEKS: Record<string, number> = { nps: 8, csat: 4, csm_sentiment: 
 
 const clamp = (x: number, min: number, max: number) => (x < min ? min : x > max ? max : x);
 
-/** The account's underlying health (0 poor … 1 good) in week w. */
-function healthAt(plan: AccountPlan, w: number, random: () => number): number {
-  const noise = (random() - 0.5) * 0.12;
+/**
+ * The account's underlying health (0 poor … 1 good) in week w, for a metric in
+ * its decline story (`story`) or not. A declining account collapses on its
+ * story's measures and only erodes on the rest, so `score` names those
+ * measures as the top reasons, as a CSM would tell it ("they stopped ordering").
+ * Churned accounts erode on everything on the way out.
+ */
+function healthAt(plan: AccountPlan, w: number, noise: number, story: boolean): number {
   switch (plan.trajectory) {
     case 'stable':
       return clamp(plan.base + noise, 0, 1);
@@ -70,10 +77,14 @@ function healthAt(plan: AccountPlan, w: number, random: () => number): number {
       const end = plan.churnWeek ?? WEEKS - 1;
       if (w < plan.turnWeek) return clamp(plan.base + noise, 0, 1);
       const progress = (w - plan.turnWeek) / Math.max(1, end - plan.turnWeek);
-      return clamp(plan.base - (plan.base - 0.2) * progress + noise, 0, 1);
+      const floor = plan.trajectory === 'churned' ? 0.2 : story ? 0 : plan.base - ERODE_BY;
+      return clamp(plan.base - (plan.base - floor) * progress + noise, 0, 1);
     }
   }
 }
+
+/** How far a declining account's measures outside its story slide. */
+const ERODE_BY = 0.2;
 
 function seasonality(metricKey: string, date: Date): number {
   if (metricKey !== 'orders_30d' && metricKey !== 'logins_30d') return 1;
@@ -117,8 +128,9 @@ export function* generateAccountObservations(plan: AccountPlan, start: Date): Ge
   const lastWeek = plan.churnWeek ?? WEEKS - 1;
   for (let w = 0; w <= lastWeek; w += 1) {
     const observedAt = new Date(start.getTime() + w * 7 * DAY_MS);
-    const health = healthAt(plan, w, random);
+    const noise = (random() - 0.5) * 0.12;
     for (const metricKey of Object.keys(LEVELS)) {
+      const health = healthAt(plan, w, noise, plan.declines.includes(metricKey));
       const every = EVERY_N_WEEKS[metricKey] ?? 1;
       if ((w + (plan.seed % every)) % every !== 0 && w !== lastWeek) continue;
       // Draw before deciding to skip, so whether sentiment is recorded never shifts other values.

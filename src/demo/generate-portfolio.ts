@@ -5,7 +5,7 @@
 import type { AccountInput } from '../ingest/write-accounts.js';
 import { generateCompanyNames } from './company-names.js';
 import { addUtcYears, DAY_MS, generateAccountObservations, nextRenewal, WEEKS, type AccountPlan, type DemoObservation, type Segment, type Trajectory } from './generate-observations.js';
-import { deriveSeed, randomInt, seededRandom, shuffle, type Random } from './seeded-random.js';
+import { deriveSeed, pick, randomInt, seededRandom, shuffle, type Random } from './seeded-random.js';
 
 export type { DemoObservation, Segment, Trajectory } from './generate-observations.js';
 export { seededRandom } from './seeded-random.js';
@@ -13,6 +13,8 @@ export { seededRandom } from './seeded-random.js';
 export interface DemoPortfolio {
   accounts: AccountInput[];
   trajectories: Map<string, Trajectory>;
+  /** Declining accounts → the measures they decline on (their top reasons once scored). */
+  declines: Map<string, readonly string[]>;
   /** Streams observations (oldest first per account), so large portfolios never sit in memory at once. Each call starts over. */
   observations(): Generator<DemoObservation>;
 }
@@ -48,6 +50,22 @@ function trajectoryMix(count: number, random: Random): Trajectory[] {
   return shuffle(random, out);
 }
 
+/**
+ * Why a declining account declines: 2–3 measures that collapse together. Each
+ * carries weight 8 or more in every seeded model, so when it collapses it costs
+ * more points than any measure that merely erodes.
+ */
+export const DECLINE_STORIES: readonly (readonly string[])[] = [
+  ['orders_30d', 'order_value_trend_90d'], // buying less
+  ['logins_30d', 'feature_adoption_pct'], // disengaging from the product
+  ['orders_30d', 'logins_30d', 'feature_adoption_pct'], // shrinking use all round
+  ['nps', 'feature_adoption_pct', 'logins_30d'], // unhappy and drifting away
+  ['order_value_trend_90d', 'orders_30d', 'nps'], // unhappy and buying less
+];
+
+/** Demo accounts' external ids start with this, so they are never mistaken for (or overwrite) real ones. */
+export const DEMO_ID_PREFIX = 'DEMO-';
+
 const ARR_BASE: Record<Segment, number> = { enterprise: 250_000, 'mid-market': 60_000, smb: 12_000 };
 /** Shared Slack channels are usual for big accounts, rare for small ones. */
 const CHANNEL_SHARE: Record<Segment, number> = { enterprise: 1, 'mid-market': 0.6, smb: 0.2 };
@@ -61,19 +79,23 @@ export function generatePortfolio(options: { seed: number; asOf: Date; accounts?
   const count = options.accounts ?? 240;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`accounts must be a positive integer, got ${count}`);
   const rand = seededRandom(options.seed);
-  const start = new Date(options.asOf.getTime() - (WEEKS - 1) * 7 * DAY_MS);
+  const storyRandom = seededRandom(deriveSeed(options.seed, 3));
+  // Anchored to the UTC day, so a second run the same day writes the same observations.
+  const today = utcDay(options.asOf.getTime());
+  const start = new Date(today.getTime() - (WEEKS - 1) * 7 * DAY_MS);
   const names = generateCompanyNames(options.seed, count);
   const mix = trajectoryMix(count, seededRandom(deriveSeed(options.seed, 2)));
   const digits = Math.max(5, String(count).length);
   const accounts: AccountInput[] = [];
   const plans: AccountPlan[] = [];
   const trajectories = new Map<string, Trajectory>();
+  const declines = new Map<string, readonly string[]>();
 
   for (let i = 0; i < count; i += 1) {
     const segment: Segment = rand() < 0.2 ? 'enterprise' : rand() < 0.5 ? 'mid-market' : 'smb';
     const trajectory = mix[i] ?? 'stable';
     const identity = names[i] ?? { name: `Account ${i + 1}`, domain: `account${i + 1}.example.com` };
-    const externalId = `ACC-${String(i + 1).padStart(digits, '0')}`;
+    const externalId = `${DEMO_ID_PREFIX}${String(i + 1).padStart(digits, '0')}`;
     // Churn happens at a renewal the customer does not sign, 2–20 weeks ago,
     // after a decline that began 2–4 months before it; the day after the last
     // observation, so nothing is observed on or after churned_on.
@@ -98,13 +120,15 @@ export function generatePortfolio(options: { seed: number; asOf: Date; accounts?
       customerSince,
       churnedOn,
     });
-    plans.push({ externalId, segment, trajectory, turnWeek, churnWeek, seed: Math.floor(rand() * 1e9), base: 0.82 + rand() * 0.18, customerSince, recordsSentiment: rand() < 0.7 });
+    const story = trajectory === 'declining' ? pick(storyRandom, DECLINE_STORIES) : [];
+    plans.push({ externalId, segment, trajectory, turnWeek, churnWeek, seed: Math.floor(rand() * 1e9), base: 0.82 + rand() * 0.18, customerSince, recordsSentiment: rand() < 0.7, declines: story });
     trajectories.set(externalId, trajectory);
+    if (story.length > 0) declines.set(externalId, story);
   }
 
   function* observations(): Generator<DemoObservation> {
     for (const plan of plans) yield* generateAccountObservations(plan, start);
   }
 
-  return { accounts, trajectories, observations };
+  return { accounts, trajectories, declines, observations };
 }

@@ -4,7 +4,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { verifyApiToken } from '../api-tokens/api-tokens.js';
-import { ingestAccounts, ingestMetrics, presentFields, type BatchOutcome } from '../ingest/ingest-rows.js';
+import { ingestAccounts, ingestMetrics, type BatchOutcome } from '../ingest/ingest-rows.js';
 import { parseAccountsBody, parseMetricsBody, type ParsedBody } from '../ingest/parse-api.js';
 
 /** 10,000 metric items at ~120 bytes each, with room to spare. */
@@ -44,15 +44,17 @@ export function mountIngestRoutes(router: Router, deps: AppDeps): void {
         const outcome = await ingest(parsed.valid);
         const errors = [...parsed.errors.map((e) => ({ index: e.at, error: e.error })), ...outcome.errors.map((e) => ({ index: e.at, error: e.error }))].sort((a, b) => a.index - b.index);
         const counts = { loaded: outcome.loaded, inserted: outcome.inserted, updated: outcome.updated, rejected: errors.length };
-        log.info('ingested', { path: req.path, token: res.locals.tokenName, ...counts });
-        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors });
-        res.status(200).json(counts);
+        log.info('ingested', { path: req.path, token: res.locals.tokenName, ...counts, superseded: outcome.superseded.length });
+        // An item repeating an earlier item's key replaces it: say which, so a sender can find the duplicate.
+        const superseded = outcome.superseded.length > 0 ? { superseded: outcome.superseded.length, supersededItems: outcome.superseded.map((s) => ({ index: s.at, by: s.by })) } : {};
+        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors, ...superseded });
+        res.status(200).json({ ...counts, ...superseded });
       } catch (error) {
         next(error);
       }
     };
 
-  router.post('/accounts', authenticate, requireJson, json, handle(parseAccountsBody, (rows) => ingestAccounts(deps.db.prisma, rows, presentFields('all'))));
+  router.post('/accounts', authenticate, requireJson, json, handle(parseAccountsBody, (rows) => ingestAccounts(deps.db.prisma, rows)));
   router.post('/metrics', authenticate, requireJson, json, handle(parseMetricsBody, (rows) => ingestMetrics(deps.db.prisma, rows, 'api')));
 
   // Turn body-parser failures into our JSON shape; everything else is a 500 that is logged.

@@ -1,17 +1,23 @@
 // `import accounts|metrics FILE.csv`: stream → validate → write, batch by batch,
-// each batch in one statement, so a failure mid-file leaves whole batches only.
+// each batch in one transaction, so a failure mid-file leaves whole batches only.
 import type { Prisma } from '../db/database.js';
-import { ingestAccounts, ingestMetrics, presentFields, type BatchOutcome } from './ingest-rows.js';
+import { ingestAccounts, ingestMetrics, type BatchOutcome } from './ingest-rows.js';
 import { parseCsvInBatches, type CsvBatch, type CsvKind, type CsvSource } from './parse-csv.js';
+import { DuplicateTracker, type Superseded } from './track-duplicates.js';
 
 export interface ImportSummary {
   rowsRead: number;
+  /** Rows whose values are now stored. */
   loaded: number;
   inserted: number;
   updated: number;
   rejected: number;
   /** The first MAX_LISTED rejections, by line. */
   errors: { line: number; error: string }[];
+  /** Rows replaced by a later row of the file with the same key (the later row wins). */
+  superseded: number;
+  /** The first MAX_LISTED of them, by line. */
+  supersededRows: Superseded<number>[];
 }
 
 const BATCH = 5_000;
@@ -48,7 +54,8 @@ function driverMessage(message: string): string {
 }
 
 export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
-  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [] };
+  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [] };
+  const tracker = new DuplicateTracker<number>();
   const reject = (line: number, error: string) => {
     summary.rejected += 1;
     if (summary.errors.length < MAX_LISTED) summary.errors.push({ line, error });
@@ -60,6 +67,8 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource,
     summary.inserted += outcome.inserted;
     summary.updated += outcome.updated;
     for (const e of outcome.errors) reject(e.at, e.error);
+    summary.superseded += outcome.superseded.length;
+    summary.supersededRows.push(...outcome.superseded.slice(0, MAX_LISTED - summary.supersededRows.length));
     onProgress?.(summary);
   };
   const write = async <R>(batch: CsvBatch<R>, ingest: (rows: { at: number; row: R }[]) => Promise<BatchOutcome<number>>) => {
@@ -73,13 +82,14 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource,
   };
   if (kind === 'accounts') {
     for await (const batch of parseCsvInBatches(input, 'accounts', BATCH)) {
-      record(batch, await write(batch, (rows) => ingestAccounts(prisma, rows, presentFields(batch.columns))));
+      record(batch, await write(batch, (rows) => ingestAccounts(prisma, rows, tracker)));
     }
   } else {
     for await (const batch of parseCsvInBatches(input, 'metrics', BATCH)) {
-      record(batch, await write(batch, (rows) => ingestMetrics(prisma, rows, 'csv')));
+      record(batch, await write(batch, (rows) => ingestMetrics(prisma, rows, 'csv', tracker)));
     }
   }
   summary.errors.sort((a, b) => a.line - b.line);
+  summary.supersededRows.sort((a, b) => a.at - b.at);
   return summary;
 }

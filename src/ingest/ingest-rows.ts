@@ -2,9 +2,11 @@
 // are kept, a bad row changes nothing, and every rejection says why.
 import type { Prisma } from '../db/database.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
+import { describeRangeProblem, loadMetricRanges } from '../models/metric-store.js';
 import type { AccountRow, MetricRow } from './row-schemas.js';
 import { resolveAccountRefs } from './resolve-accounts.js';
-import { OPTIONAL_ACCOUNT_FIELDS, upsertAccounts, type OptionalAccountField } from './write-accounts.js';
+import { DuplicateTracker, type Superseded } from './track-duplicates.js';
+import { upsertAccounts } from './write-accounts.js';
 import { upsertObservations, type ObservationInput } from './write-observations.js';
 
 export interface RowError<Position> {
@@ -13,49 +15,74 @@ export interface RowError<Position> {
 }
 
 export interface BatchOutcome<Position> {
+  /** Rows whose values are now stored (a superseded row is not counted). */
   loaded: number;
   inserted: number;
   updated: number;
   errors: RowError<Position>[];
+  /** Earlier rows replaced by a later row with the same key (this batch or an earlier one of the same file). */
+  superseded: Superseded<Position>[];
 }
 
-const COLUMN_TO_FIELD: Record<string, OptionalAccountField> = {
-  domain: 'domain',
-  segment: 'segment',
-  slack_channel_id: 'slackChannelId',
-  owner_slack_user_id: 'ownerSlackUserId',
-  arr: 'arr',
-  renewal_date: 'renewalDate',
-  customer_since: 'customerSince',
-  churned_on: 'churnedOn',
-};
-
-export function presentFields(columns: readonly string[] | 'all'): Set<OptionalAccountField> {
-  if (columns === 'all') return new Set(OPTIONAL_ACCOUNT_FIELDS);
-  return new Set(columns.map((c) => COLUMN_TO_FIELD[c]).filter((f): f is OptionalAccountField => f !== undefined));
+/**
+ * Counts for the file or call as a whole: a later row replacing one from an
+ * earlier batch of the same file updates a row this file inserted, so it is
+ * neither a new load nor an update of stored data.
+ */
+function outcome<P>(written: { inserted: number; updated: number }, rows: number, withinBatch: number, acrossBatches: number, errors: RowError<P>[], superseded: Superseded<P>[]): BatchOutcome<P> {
+  return { loaded: rows - withinBatch - acrossBatches, inserted: written.inserted, updated: written.updated - acrossBatches, errors, superseded };
 }
 
-export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], present: ReadonlySet<OptionalAccountField>): Promise<BatchOutcome<P>> {
-  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [] };
-  const ids = rows.map((r) => r.row.externalId);
-  const existing = await prisma.account.count({ where: { externalId: { in: ids } } });
-  const written = await upsertAccounts(prisma, rows.map((r) => r.row), present);
-  return { loaded: rows.length, inserted: written - existing, updated: existing, errors: [] };
+/** Splits repeats into those within `rows` and those of an earlier batch. */
+function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTracker<P>) {
+  const batchKeys = new Set<string>();
+  const superseded: Superseded<P>[] = [];
+  let withinBatch = 0;
+  let acrossBatches = 0;
+  for (const { at, key } of rows) {
+    const earlier = tracker.see(key, at);
+    if (earlier !== undefined) {
+      superseded.push({ at: earlier, by: at });
+      if (batchKeys.has(key)) withinBatch += 1;
+      else acrossBatches += 1;
+    }
+    batchKeys.add(key);
+  }
+  return { superseded, withinBatch, acrossBatches };
 }
 
-export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string): Promise<BatchOutcome<P>> {
-  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [] };
+export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
+  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [] };
+  const repeats = findSuperseded(rows.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
+  const ids = [...new Set(rows.map((r) => r.row.externalId))];
+  const written = await prisma.$transaction(
+    async (tx) => {
+      const existing = await tx.account.count({ where: { externalId: { in: ids } } });
+      const total = await upsertAccounts(tx, rows.map((r) => r.row));
+      return { inserted: total - existing, updated: existing };
+    },
+    { timeout: 120_000 },
+  );
+  return outcome(written, rows.length, repeats.withinBatch, repeats.acrossBatches, [], repeats.superseded);
+}
+
+export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
+  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [] };
   await ensureCatalogueAndModels(prisma);
-  const metricKeys = new Set((await prisma.metricDefinition.findMany({ select: { key: true } })).map((m) => m.key));
+  const ranges = await loadMetricRanges(prisma);
   const resolutions = await resolveAccountRefs(prisma, rows.map((r) => r.row.accountRef));
   const errors: RowError<P>[] = [];
-  const good: ObservationInput[] = [];
+  const good: { at: P; input: ObservationInput }[] = [];
   for (const { at, row } of rows) {
     const resolution = resolutions.get(row.accountRef);
-    if (!metricKeys.has(row.metricKey)) errors.push({ at, error: `unknown metric "${row.metricKey}" (add it to the catalogue first; known: ${[...metricKeys].sort().join(', ')})` });
+    const range = ranges.get(row.metricKey);
+    const rangeProblem = range ? describeRangeProblem(range, row.value) : null;
+    if (!range) errors.push({ at, error: `unknown metric "${row.metricKey}" (add it with \`account-health metric add ${row.metricKey} --label … --direction …\`; known: ${[...ranges.keys()].sort().join(', ')})` });
+    else if (rangeProblem) errors.push({ at, error: rangeProblem });
     else if (!resolution || !resolution.ok) errors.push({ at, error: resolution?.ok === false ? resolution.error : `unknown account "${row.accountRef}"` });
-    else good.push({ accountId: resolution.accountId, metricKey: row.metricKey, value: row.value, observedAt: row.observedAt });
+    else good.push({ at, input: { accountId: resolution.accountId, metricKey: row.metricKey, value: row.value, observedAt: row.observedAt } });
   }
-  const written = await prisma.$transaction((tx) => upsertObservations(tx, good, source), { timeout: 120_000 });
-  return { loaded: good.length, ...written, errors };
+  const repeats = findSuperseded(good.map(({ at, input }) => ({ at, key: `${input.accountId}\u0000${input.metricKey}\u0000${input.observedAt.getTime()}` })), tracker);
+  const written = await prisma.$transaction((tx) => upsertObservations(tx, good.map((g) => g.input), source), { timeout: 120_000 });
+  return outcome(written, good.length, repeats.withinBatch, repeats.acrossBatches, errors, repeats.superseded);
 }

@@ -33,6 +33,8 @@ export interface CsvBatch<R> {
   linesRead: number;
 }
 
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
 /** A guard against a wrong separator or a runaway quote turning the whole file into one record. */
 export const MAX_RECORD_BYTES = 1_048_576;
 
@@ -154,6 +156,12 @@ function validateRecord<R>(schema: z.ZodType<R>, columns: readonly string[], rec
     const hint = record.length > columns.length ? 'quote values that contain commas, e.g. "1,200"' : 'a missing field?';
     const span = endLine > line ? `; the record runs from line ${line} to ${endLine}, so a quote may be misplaced` : '';
     return { line, endLine, ok: false, error: `expected ${columns.length} fields, found ${record.length} (${hint})${span}` };
+  }
+  // csv-parse decodes bytes that are not UTF-8 (a Latin-1 or Windows-1252 export)
+  // as U+FFFD; storing that would turn "Café" into "Caf\uFFFD" for good.
+  const undecodable = columns.filter((_, i) => record[i]?.includes(REPLACEMENT_CHARACTER));
+  if (undecodable.length > 0) {
+    return { line, endLine, ok: false, error: `${undecodable.join(', ')} ${undecodable.length === 1 ? 'has' : 'have'} bytes that are not UTF-8 text (the file looks like Latin-1 or Windows-1252): save it as UTF-8, e.g. "CSV UTF-8" in Excel` };
   }
   const raw: Record<string, string> = {};
   columns.forEach((column, i) => {

@@ -3,6 +3,7 @@
 // says precisely what is wrong and how to fix it, naming the field.
 import { z } from 'zod';
 import { METRIC_KEY_PATTERN } from '../scoring/catalogue.js';
+import { normaliseSegment } from '../scoring/segment-name.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -160,23 +161,11 @@ function toPunycode(host: string): string | null {
   }
 }
 
-/** Spellings seen in CRM exports for the segments the built-in models target. */
-const SEGMENT_ALIASES: Readonly<Record<string, string>> = {
-  midmarket: 'mid-market',
-  'mid-size': 'mid-market',
-  'mid-sized': 'mid-market',
-  'small-business': 'smb',
-  'small-and-medium-business': 'smb',
-  'small-medium-business': 'smb',
-};
-
 /** Free text, normalised to lower-case kebab so "Mid Market", "mid_market" and "MID-MARKET" match one model. */
 export function segment(value: unknown): Parsed<string> {
   if (typeof value !== 'string') return fail(`segment must be text like enterprise, mid-market or smb, not ${show(value)}`);
-  const kebab = value.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
-  if (kebab === '') return fail(`segment "${value}" has no letters or digits`);
-  if (kebab.length > 60) return fail(`segment is at most 60 characters (got ${kebab.length})`);
-  return ok(SEGMENT_ALIASES[kebab] ?? kebab);
+  const name = normaliseSegment(value);
+  return name.ok ? ok(name.value) : fail(name.error);
 }
 
 /** Slack ids; the mention forms people copy from messages (<@U…|name>, <#C…|name>) are unwrapped. */

@@ -66,20 +66,23 @@ export const accountRowSchema = z
     },
     { error: objectErrors(ACCOUNT_COLUMNS) },
   )
+  // A key left out stays undefined (the stored value is kept); a blank or null
+  // one is null (the stored value is cleared). A CSV row has every header
+  // column, so columns left out of the file keep their stored values.
   .transform((r) => ({
     externalId: r.external_id,
     name: r.name,
-    domain: r.domain ?? null,
-    segment: r.segment ?? null,
-    slackChannelId: r.slack_channel_id ?? null,
-    ownerSlackUserId: r.owner_slack_user_id ?? null,
-    arr: r.arr ?? null,
-    renewalDate: r.renewal_date ?? null,
-    customerSince: r.customer_since ?? null,
-    churnedOn: r.churned_on ?? null,
+    domain: r.domain,
+    segment: r.segment,
+    slackChannelId: r.slack_channel_id,
+    ownerSlackUserId: r.owner_slack_user_id,
+    arr: r.arr,
+    renewalDate: r.renewal_date,
+    customerSince: r.customer_since,
+    churnedOn: r.churned_on,
   }));
 
-/** An account as the Prisma model names it; absent optional fields are null. */
+/** An account as the Prisma model names it; optional fields: undefined = not sent (keep), null = clear. */
 export type AccountRow = z.output<typeof accountRowSchema>;
 
 export const metricRowSchema = z

@@ -1,6 +1,7 @@
-// Bulk account upsert: one statement per batch. Re-import updates by
-// external_id; only the columns the file carries are written, so a CSV without
-// an `arr` column never wipes the ARR already stored.
+// Bulk account upsert: one statement per batch (per set of fields sent).
+// Re-import updates by external_id; only the fields a row carries are written:
+// a field left out (undefined) keeps the stored value, null clears it. So a CSV
+// without an `arr` column, or an API item without "arr", never wipes the ARR.
 import type { Prisma } from '../db/database.js';
 
 type Db = Pick<Prisma, '$executeRaw'>;
@@ -8,23 +9,48 @@ type Db = Pick<Prisma, '$executeRaw'>;
 export interface AccountInput {
   externalId: string;
   name: string;
-  domain?: string | null;
-  segment?: string | null;
-  slackChannelId?: string | null;
-  ownerSlackUserId?: string | null;
-  arr?: number | null;
-  renewalDate?: Date | null;
-  customerSince?: Date | null;
-  churnedOn?: Date | null;
+  domain?: string | null | undefined;
+  segment?: string | null | undefined;
+  slackChannelId?: string | null | undefined;
+  ownerSlackUserId?: string | null | undefined;
+  arr?: number | null | undefined;
+  renewalDate?: Date | null | undefined;
+  customerSince?: Date | null | undefined;
+  churnedOn?: Date | null | undefined;
 }
 
 export const OPTIONAL_ACCOUNT_FIELDS = ['domain', 'segment', 'slackChannelId', 'ownerSlackUserId', 'arr', 'renewalDate', 'customerSince', 'churnedOn'] as const;
 export type OptionalAccountField = (typeof OPTIONAL_ACCOUNT_FIELDS)[number];
 
-/** Upserts `rows`; `present` names the optional fields to write (others are kept as stored). A later duplicate external_id wins. */
-export async function upsertAccounts(db: Db, rows: readonly AccountInput[], present: ReadonlySet<OptionalAccountField>): Promise<number> {
-  const unique = [...new Map(rows.map((r) => [r.externalId, r])).values()];
-  if (unique.length === 0) return 0;
+/**
+ * Upserts `rows`, writing each row's sent fields only. Rows with the same
+ * external_id are merged in order (a later value wins, a field only an earlier
+ * row sent is kept), as if they had been written one after the other.
+ * Callers wanting all-or-nothing pass a transaction: rows sending different
+ * field sets take one statement each.
+ */
+export async function upsertAccounts(db: Db, rows: readonly AccountInput[]): Promise<number> {
+  const merged = new Map<string, AccountInput>();
+  for (const row of rows) merged.set(row.externalId, { ...merged.get(row.externalId), ...sentFields(row) });
+  const groups = new Map<string, AccountInput[]>();
+  for (const row of merged.values()) {
+    const signature = OPTIONAL_ACCOUNT_FIELDS.map((f) => (row[f] === undefined ? '-' : 'x')).join('');
+    groups.set(signature, [...(groups.get(signature) ?? []), row]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (first) await upsertGroup(db, group, new Set(OPTIONAL_ACCOUNT_FIELDS.filter((f) => first[f] !== undefined)));
+  }
+  return merged.size;
+}
+
+function sentFields(row: AccountInput): AccountInput {
+  const out: AccountInput = { externalId: row.externalId, name: row.name };
+  for (const field of OPTIONAL_ACCOUNT_FIELDS) if (row[field] !== undefined) Object.assign(out, { [field]: row[field] });
+  return out;
+}
+
+async function upsertGroup(db: Db, unique: readonly AccountInput[], present: ReadonlySet<OptionalAccountField>): Promise<void> {
   const col = <K extends OptionalAccountField>(k: K) => unique.map((r) => r[k] ?? null);
   const has = (k: OptionalAccountField) => present.has(k);
   await db.$executeRaw`
@@ -43,5 +69,4 @@ export async function upsertAccounts(db: Db, rows: readonly AccountInput[], pres
       renewal_date = CASE WHEN ${has('renewalDate')} THEN EXCLUDED.renewal_date ELSE accounts.renewal_date END,
       customer_since = CASE WHEN ${has('customerSince')} THEN EXCLUDED.customer_since ELSE accounts.customer_since END,
       churned_on = CASE WHEN ${has('churnedOn')} THEN EXCLUDED.churned_on ELSE accounts.churned_on END`;
-  return unique.length;
 }

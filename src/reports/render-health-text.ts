@@ -1,7 +1,16 @@
 // The /health breakdown for a terminal (`account-health score`, `demo`).
-import { BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from './format.js';
+import { BAND_LABEL, formatChange, formatDate, formatValue } from './format.js';
 import type { HealthReport } from './build-health-report.js';
 import type { PortfolioEntry } from './list-portfolio.js';
+
+/**
+ * The score as a whole number, rounded down. Bands are "score >= cut-off", so
+ * rounding 74.6 up to 75 showed "75/100 Watch" under a healthy cut-off of 75;
+ * rounded down, a whole-number cut-off never contradicts the band shown beside it.
+ */
+export function formatTerminalScore(score: number): string {
+  return `${Math.floor(score + 1e-9)}/100`;
+}
 
 export function renderHealthText(report: HealthReport, maxMeasures = 6): string {
   const { account, snapshot } = report;
@@ -10,21 +19,32 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
     lines.push('  not scored yet: import metrics, then run `account-health recompute`.');
     return lines.join('\n');
   }
-  lines.push(`  Score      ${formatScore(snapshot.score)}  ${BAND_LABEL[snapshot.band]}   (${snapshot.modelName} model v${snapshot.modelVersion}, as of ${formatDate(snapshot.asOf)})`);
+  const scoredBy = `(${snapshot.modelName} model v${snapshot.modelVersion}, as of ${formatDate(snapshot.asOf)})`;
+  const completeness = `${Math.round(snapshot.completeness * 100)}% of the model's weight has fresh data`;
+  if (snapshot.score === null) {
+    // No score, so no points lost: what is missing is the story.
+    lines.push(`  Score      ${BAND_LABEL.insufficient_data}: only ${completeness}   ${scoredBy}`);
+  } else {
+    lines.push(`  Score      ${formatTerminalScore(snapshot.score)}  ${BAND_LABEL[snapshot.band]}   ${scoredBy}`);
+  }
   if (report.trend) {
     lines.push(`  Trend      ${formatChange(report.trend.change7d, 7)}, ${formatChange(report.trend.change30d, 30)}   [${report.trend.sparkline}]`);
   }
-  lines.push(`  Data       ${Math.round(snapshot.completeness * 100)}% of the model's weight has fresh data${report.newestObservation ? `; newest ${formatDate(report.newestObservation)}` : ''}`);
+  if (snapshot.score !== null) lines.push(`  Data       ${completeness}${report.newestObservation ? `; newest ${formatDate(report.newestObservation)}` : ''}`);
   if (report.daysToRenewal !== null) lines.push(`  Renewal    in ${report.daysToRenewal} days`);
-  const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0).slice(0, maxMeasures);
+  const losing = snapshot.score === null ? [] : report.components.filter((c) => c.points !== null && c.pointsLost > 0).slice(0, maxMeasures);
   if (losing.length > 0) {
     lines.push('  What drags the score down:');
     for (const c of losing) {
       lines.push(`    -${c.pointsLost.toFixed(1).padStart(5)} pts  ${c.label}: ${formatValue(c.value, c.unit)} (good ${c.good}, poor ${c.poor}, weight ${c.weight})`);
     }
   }
+  if (snapshot.score === null) {
+    const fresh = report.components.filter((c) => c.points !== null);
+    if (fresh.length > 0) lines.push(`  Fresh data: ${fresh.map((c) => `${c.label} ${formatValue(c.value, c.unit)}`).join(', ')}`);
+  }
   const unscored = report.components.filter((c) => c.points === null);
-  if (unscored.length > 0) lines.push(`  Not scored: ${unscored.map((c) => `${c.label} (${c.stale ? 'stale' : 'no data'})`).join(', ')}`);
+  if (unscored.length > 0) lines.push(`  ${snapshot.score === null ? 'Missing' : 'Not scored'}: ${unscored.map((c) => `${c.label} (${c.stale ? 'stale' : 'no data'})`).join(', ')}`);
   if (report.sentiment) {
     const s = report.sentiment;
     lines.push(`  CSM view   ${s.value}/5${s.note ? ` "${s.note}"` : ''}${s.author ? ` by ${s.author}` : ''} on ${formatDate(s.observedAt)}${s.expired ? ' (expired)' : ''}`);
@@ -41,7 +61,7 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
 
 export function renderPortfolioText(entries: readonly PortfolioEntry[], total: number): string {
   if (entries.length === 0) return '  (none)';
-  const lines = entries.map((e) => `  ${formatScore(e.score).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
+  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatTerminalScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
   if (total > entries.length) lines.push(`  … and ${total - entries.length} more`);
   return lines.join('\n');
 }

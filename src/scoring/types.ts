@@ -15,6 +15,10 @@ export const METRIC_CATEGORIES = [
 ] as const;
 export type MetricCategory = (typeof METRIC_CATEGORIES)[number];
 
+/** Optional display grouping of a model's measures. */
+export const MEASURE_GROUPS = ['transactional', 'engagement', 'sentiment', 'relationship', 'lifecycle'] as const;
+export type MeasureGroup = (typeof MEASURE_GROUPS)[number];
+
 export const BANDS = ['healthy', 'watch', 'at_risk', 'critical'] as const;
 export type Band = (typeof BANDS)[number];
 /** A snapshot's band: a real band, or too little fresh data to judge. */
@@ -29,6 +33,9 @@ export interface MetricDefinition {
   /** Observations older than this are stale: reported, never scored. */
   freshnessDays: number;
   description: string;
+  /** Plausible range; ingestion rejects values outside it. null/absent = unbounded. */
+  minValue?: number | null;
+  maxValue?: number | null;
 }
 
 export interface Measure {
@@ -38,6 +45,8 @@ export interface Measure {
   good: number;
   /** Value at which the measure earns 0 points. */
   poor: number;
+  /** Display grouping; absent when a caller does not say (a save then keeps the stored one). */
+  group?: MeasureGroup | null;
 }
 
 export interface BandCutoffs {
@@ -74,6 +83,8 @@ export interface ModelDefinition {
   minCompleteness: number;
   alertConfig: AlertRuleConfig;
   measures: Measure[];
+  /** Definitions of the non-built-in metrics its measures use (model files carry them). */
+  customMetrics?: MetricDefinition[];
 }
 
 /** A model as stored: a definition plus its version identity. */

@@ -54,6 +54,38 @@ describe.each(DATABASE_KINDS)('ingestion API (%s)', (kind) => {
     expect(await t.db.prisma.metricObservation.count()).toBe(2);
   });
 
+  it('updates only the fields an item sends: a left-out field keeps its value, null clears it', async () => {
+    const partial = await post('accounts', JSON.stringify([{ external_id: 'X-1', name: 'Xylo Limited' }]));
+    expect(await partial.json()).toEqual({ loaded: 1, inserted: 0, updated: 1, rejected: 0 });
+    expect(await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'X-1' } })).toMatchObject({ name: 'Xylo Limited', domain: 'xylo.com', segment: 'smb', arr: 12000 });
+    // Items of one call may send different fields; each is written as sent.
+    const mixed = await post('accounts', JSON.stringify([{ external_id: 'X-1', name: 'Xylo Limited', domain: null }, { external_id: 'X-2', name: 'Yak Inc', arr: 900 }]));
+    expect(mixed.status).toBe(200);
+    expect(await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'X-1' } })).toMatchObject({ domain: null, segment: 'smb', arr: 12000 });
+    expect(await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'X-2' } })).toMatchObject({ arr: 900, renewalDate: new Date('2027-02-01T00:00:00Z') });
+  });
+
+  it('rejects impossible metric values by item index and reason, and reports repeated items as superseded', async () => {
+    const res = await post('metrics', JSON.stringify([
+      { account: 'x-1', metric: 'csm_sentiment', value: 99, observed_at: '2026-11-02' },
+      { account: 'X-1', metric: 'feature_adoption_pct', value: -40, observed_at: '2026-11-02' },
+      { account: 'X-1', metric: 'csat', value: 80, observed_at: '2026-11-02' },
+      { account: 'x-1', metric: 'csat', value: 85, observed_at: '2026-11-02T00:00:00Z' },
+    ]));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      loaded: 1,
+      rejected: 2,
+      superseded: 1,
+      errors: [
+        { index: 0, error: 'value 99 is out of range for csm_sentiment (expected 1 to 5)' },
+        { index: 1, error: 'value -40 is out of range for feature_adoption_pct (expected 0 to 100)' },
+      ],
+      supersededItems: [{ index: 2, by: 3 }],
+    });
+    expect((await t.db.prisma.metricObservation.findMany({ where: { metricKey: { in: ['csat', 'csm_sentiment', 'feature_adoption_pct'] } } })).map((o) => o.value)).toEqual([85]);
+  });
+
   it('answers 415 to a body that is not JSON, 400 to broken JSON and to a non-array', async () => {
     expect((await post('metrics', 'account,metric', { 'content-type': 'text/csv' })).status).toBe(415);
     expect((await post('metrics', '[{"account":')).status).toBe(400);

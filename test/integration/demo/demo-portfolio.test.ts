@@ -1,8 +1,10 @@
 // The demo promise: after loading it, a declining account shows a low score
-// whose top reasons are the measures that declined.
+// whose top reasons are exactly the measures it declined on; loading it again
+// replaces the demo's history rather than doubling it; real accounts are never
+// touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
-import { loadDemo, type DemoResult } from '../../../src/demo/load-demo.js';
+import { DemoRefusedError, loadDemo, type DemoResult } from '../../../src/demo/load-demo.js';
 import { createLogger } from '../../../src/logger.js';
 import { buildHealthReport } from '../../../src/reports/build-health-report.js';
 import { listPortfolio } from '../../../src/reports/list-portfolio.js';
@@ -10,14 +12,15 @@ import { renderHealthText } from '../../../src/reports/render-health-text.js';
 import { createTestDatabase, DATABASE_KINDS } from '../../support/databases.js';
 
 const now = new Date('2026-11-22T09:00:00Z');
-const DECLINING_MEASURES = new Set(['orders_30d', 'order_value_trend_90d', 'logins_30d', 'feature_adoption_pct', 'open_support_tickets', 'complaints_90d', 'nps', 'csat', 'late_payments_90d', 'days_since_last_contact', 'csm_sentiment']);
+const DAY = 86_400_000;
+const logger = createLogger({ level: 'error' });
 
 describe.each(DATABASE_KINDS)('demo portfolio (%s)', (kind) => {
   let db: Database;
   let result: DemoResult;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    result = await loadDemo({ db, clock: () => now, logger: createLogger({ level: 'error' }) }, { seed: 42, accounts: 80 });
+    result = await loadDemo({ db, clock: () => now, logger }, { seed: 42, accounts: 80 });
   }, 120_000);
   afterAll(async () => {
     await db.close();
@@ -29,25 +32,58 @@ describe.each(DATABASE_KINDS)('demo portfolio (%s)', (kind) => {
     const churned = [...result.trajectories.values()].filter((t) => t === 'churned').length;
     expect(result.current.accountsScored).toBe(80 - churned);
     expect(await db.prisma.scoreSnapshot.count({ where: { run: { trigger: 'backfill' } } })).toBeGreaterThan(80 * 10);
+    expect(await db.prisma.account.count({ where: { NOT: { externalId: { startsWith: 'DEMO-' } } } })).toBe(0);
   });
 
-  it('shows a declining account with a low score, a falling trend, and the declined measures as top reasons', async () => {
-    const atRisk = await listPortfolio(db.prisma, { atRiskOnly: true, limit: 100 });
-    const declining = atRisk.entries.filter((e) => result.trajectories.get(e.externalId) === 'declining');
-    expect(declining.length).toBeGreaterThan(0);
-    const entry = declining[0];
-    if (!entry) throw new Error('no declining account at risk');
-    const report = await buildHealthReport(db.prisma, entry.accountId, now);
-    expect(report.snapshot?.score).toBeLessThan(55);
-    expect(report.trend?.change30d).toBeLessThan(0);
-    const top = report.components.slice(0, 3);
-    for (const c of top) {
-      expect(DECLINING_MEASURES.has(c.metricKey)).toBe(true);
-      expect(c.pointsLost).toBeGreaterThan(3);
+  it('shows each declining account with a low, falling score whose top reasons are exactly the measures it declined on', async () => {
+    const declining = [...result.declines];
+    expect(declining.length).toBeGreaterThanOrEqual(10);
+    let atRisk = 0;
+    for (const [externalId, story] of declining) {
+      expect(story.length === 2 || story.length === 3).toBe(true);
+      const account = await db.prisma.account.findUniqueOrThrow({ where: { externalId } });
+      const report = await buildHealthReport(db.prisma, account.id, now);
+      const score = report.snapshot?.score ?? 100;
+      expect(score).toBeLessThan(70);
+      if (score < 55) atRisk += 1;
+      expect(report.trend?.change30d).toBeLessThan(0);
+      // What `account-health score DEMO-…` prints: its first reasons are the story's measures, and only those.
+      const text = renderHealthText(report);
+      const reasons = text.split('\n').filter((line) => / pts {2}/.test(line)).map((line) => line.replace(/^.* pts {2}(.*?): .*$/, '$1'));
+      const labels = new Map(report.components.map((c) => [c.metricKey, c.label]));
+      expect(new Set(reasons.slice(0, story.length))).toEqual(new Set(story.map((k) => labels.get(k))));
+      for (const c of report.components.slice(0, story.length)) expect(c.pointsLost).toBeGreaterThan(5);
+      expect(report.components[story.length]?.pointsLost ?? 0).toBeLessThan(Math.min(...report.components.slice(0, story.length).map((c) => c.pointsLost)));
+      expect(text).toContain(`${Math.floor(score)}/100`);
+      expect(report.actions.length).toBeGreaterThan(0);
     }
-    const text = renderHealthText(report);
-    expect(text).toContain(`${Math.round(report.snapshot?.score ?? -1)}/100`);
-    expect(text).toContain(top[0]?.label ?? '???');
-    expect(report.actions.length).toBeGreaterThan(0);
+    expect(atRisk).toBeGreaterThan(declining.length / 3);
+    const listed = await listPortfolio(db.prisma, { atRiskOnly: true, limit: 200 });
+    expect(listed.entries.some((e) => result.declines.has(e.externalId))).toBe(true);
+  });
+
+  it('replaces its history when run again, the same day or the next, instead of adding to it', async () => {
+    const counts = async () => ({
+      accounts: await db.prisma.account.count(),
+      observations: await db.prisma.metricObservation.count(),
+      snapshots: await db.prisma.scoreSnapshot.count(),
+    });
+    const first = await counts();
+    await loadDemo({ db, clock: () => new Date(now.getTime() + 3_600_000), logger }, { seed: 42, accounts: 80 });
+    expect(await counts()).toEqual(first);
+    await loadDemo({ db, clock: () => new Date(now.getTime() + DAY), logger }, { seed: 42, accounts: 80 });
+    expect(await counts()).toEqual(first);
+    const perSeries = await db.prisma.metricObservation.groupBy({ by: ['accountId', 'metricKey'], _count: { _all: true } });
+    expect(Math.max(...perSeries.map((g) => g._count._all))).toBe(52);
+  }, 120_000);
+
+  it('refuses a database that holds real accounts and leaves them untouched', async () => {
+    await db.prisma.account.create({ data: { externalId: 'A-1', name: 'Acme Real', nameKey: 'acme real', arr: 50_000 } });
+    const before = await db.prisma.metricObservation.count();
+    const attempt = loadDemo({ db, clock: () => now, logger }, { seed: 42, accounts: 80 });
+    await expect(attempt).rejects.toBeInstanceOf(DemoRefusedError);
+    await expect(attempt).rejects.toThrow(/holds 1 account\(s\) that are not demo accounts \(e\.g\. A-1\).*DATA_DIR=/);
+    expect(await db.prisma.metricObservation.count()).toBe(before);
+    expect(await db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).toMatchObject({ name: 'Acme Real', arr: 50_000 });
   });
 });

@@ -29,11 +29,15 @@ type Row = { good: true; fields: string[]; account: string; metric: string; valu
 /** Account references that resolve (exact external id, domain, or name in any case) → external id. */
 const REFS: Record<string, string> = { 'GI-1': 'GI-1', 'one.example': 'GI-1', 'ONE.EXAMPLE': 'GI-1', 'GOOD INPUT ONE': 'GI-1', 'Good Input Two': 'GI-2', 'GI-2': 'GI-2' };
 
+/** Values a metric can really take (its catalogue range): anything outside is a bad row. */
+const RANGES: Record<string, [number, number]> = { nps: [-100, 100], csat: [0, 100], logins_30d: [0, 10_000] };
+
 function rowArbitrary(slot: number) {
   const at = BASE + slot * MINUTE;
   const iso = new Date(at).toISOString();
   const good = fc
-    .record({ ref: fc.constantFrom(...Object.keys(REFS)), metric: fc.constantFrom('nps', 'csat', 'logins_30d'), value: fc.integer({ min: -100, max: 10_000 }), dateOnly: fc.boolean() })
+    .record({ ref: fc.constantFrom(...Object.keys(REFS)), metricValue: fc.oneof(...Object.entries(RANGES).map(([metric, [min, max]]) => fc.record({ metric: fc.constant(metric), value: fc.integer({ min, max }) }))), dateOnly: fc.boolean() })
+    .map(({ metricValue, ...rest }) => ({ ...rest, ...metricValue }))
     .map(({ ref, metric, value, dateOnly }): Row => {
       // A date-only observed_at means midnight UTC; give those rows their own day so instants stay unique.
       const when = dateOnly ? Date.UTC(2030, 0, 1) + slot * 86_400_000 : at;
@@ -45,6 +49,7 @@ function rowArbitrary(slot: number) {
     ['GI-1', 'nps', 'twelve', iso], // not a number
     ['GI-1', 'nps', '1e309', iso], // not finite
     ['GI-1', 'nps', '', iso], // missing value
+    ['GI-1', 'csat', '140', iso], // out of the metric's range
     ['GI-1', 'nps', '1', '2025-02-30'], // no such date
     ['GI-1', 'nps', '1', 'yesterday'], // not a date
     ['GI-1', 'nps', '1'], // too few fields

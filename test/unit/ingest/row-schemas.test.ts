@@ -14,10 +14,10 @@ function parseMetric(fields: Record<string, unknown>) {
 const utc = (iso: string) => new Date(iso);
 
 describe('account rows', () => {
-  it('turns a minimal row into the Prisma shape, absent fields null', () => {
-    expect(parseAccount({})).toEqual({
-      row: { externalId: 'A-1', name: 'Acme', domain: null, segment: null, slackChannelId: null, ownerSlackUserId: null, arr: null, renewalDate: null, customerSince: null, churnedOn: null },
-    });
+  it('turns a minimal row into the Prisma shape, fields left out undefined (kept as stored)', () => {
+    const result = parseAccount({});
+    expect(result).toEqual({ row: { externalId: 'A-1', name: 'Acme' } });
+    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(8);
   });
 
   it.each([
@@ -59,10 +59,11 @@ describe('account rows', () => {
     ['arr', null],
     ['renewal_date', ''],
     ['segment', ''],
-  ])('treats %s %j as absent', (field, input) => {
+  ])('treats %s %j as sent empty: null, which clears the stored value', (field, input) => {
     const result = parseAccount({ [field]: input });
     expect(result.error).toBeUndefined();
-    expect(Object.values(result.row ?? {}).filter((v) => v === null)).toHaveLength(8);
+    expect(Object.values(result.row ?? {}).filter((v) => v === null)).toHaveLength(1);
+    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(7);
   });
 
   it.each([
