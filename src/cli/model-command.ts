@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { createLogger } from '../logger.js';
 import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion, UnknownModelError } from '../models/model-store.js';
-import { MODEL_EXPORT_FORMAT, modelExportSchema } from '../scoring/model-schema.js';
+import { MODEL_EXPORT_FORMAT, modelExportSchema, toModelIssues } from '../scoring/model-schema.js';
 import { cliDeps, UsageError, withDatabase, type CliCommand, type CliIo } from './command.js';
 import { describeEvaluation, evaluateModel } from '../tuning/evaluate-model.js';
 import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../tuning/recompute-after-model-change.js';
@@ -61,10 +61,14 @@ delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
             const parsed = modelExportSchema.safeParse(raw);
             if (!parsed.success) {
               io.err(`${file} is not a valid model export:`);
-              for (const issue of parsed.error.issues) io.err(`  ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+              for (const issue of toModelIssues(parsed.error)) io.err(`  ${issue.path || '(file)'}: ${issue.message}`);
               return 1;
             }
             const saved = await saveModelVersion(db.prisma, { definition: parsed.data.model, actor: actor(), note: `imported from ${file}` });
+            if (saved.unchanged) {
+              io.out(`${saved.key} v${saved.version} already says exactly this: no new version, nothing to recompute.`);
+              return 0;
+            }
             io.out(`Saved ${saved.key} v${saved.version}.`);
             return recomputeAfterChange(config, db, io);
           }

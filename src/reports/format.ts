@@ -17,8 +17,13 @@ export const BAND_EMOJI: Record<SnapshotBand, string> = {
   insufficient_data: ':white_circle:',
 };
 
+/**
+ * The score as a whole number, rounded down. Bands are "score >= cut-off", so
+ * rounding 74.6 up to 75 showed "75/100 Watch" under a healthy cut-off of 75;
+ * rounded down, a whole-number cut-off never contradicts the band beside it.
+ */
 export function formatScore(score: number | null): string {
-  return score === null ? 'insufficient data' : `${Math.round(score)}/100`;
+  return score === null ? 'insufficient data' : `${Math.floor(score + 1e-9)}/100`;
 }
 
 export function formatChange(change: number | null, days: number): string {

@@ -1,16 +1,8 @@
 // The /health breakdown for a terminal (`account-health score`, `demo`).
-import { BAND_LABEL, formatChange, formatDate, formatValue } from './format.js';
+import { BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from './format.js';
 import type { HealthReport } from './build-health-report.js';
 import type { PortfolioEntry } from './list-portfolio.js';
 
-/**
- * The score as a whole number, rounded down. Bands are "score >= cut-off", so
- * rounding 74.6 up to 75 showed "75/100 Watch" under a healthy cut-off of 75;
- * rounded down, a whole-number cut-off never contradicts the band shown beside it.
- */
-export function formatTerminalScore(score: number): string {
-  return `${Math.floor(score + 1e-9)}/100`;
-}
 
 export function renderHealthText(report: HealthReport, maxMeasures = 6): string {
   const { account, snapshot } = report;
@@ -25,7 +17,7 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
     // No score, so no points lost: what is missing is the story.
     lines.push(`  Score      ${BAND_LABEL.insufficient_data}: only ${completeness}   ${scoredBy}`);
   } else {
-    lines.push(`  Score      ${formatTerminalScore(snapshot.score)}  ${BAND_LABEL[snapshot.band]}   ${scoredBy}`);
+    lines.push(`  Score      ${formatScore(snapshot.score)}  ${BAND_LABEL[snapshot.band]}   ${scoredBy}`);
   }
   if (report.trend) {
     lines.push(`  Trend      ${formatChange(report.trend.change7d, 7)}, ${formatChange(report.trend.change30d, 30)}   [${report.trend.sparkline}]`);
@@ -61,7 +53,7 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
 
 export function renderPortfolioText(entries: readonly PortfolioEntry[], total: number): string {
   if (entries.length === 0) return '  (none)';
-  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatTerminalScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
+  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
   if (total > entries.length) lines.push(`  … and ${total - entries.length} more`);
   return lines.join('\n');
 }

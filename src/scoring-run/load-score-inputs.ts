@@ -89,8 +89,12 @@ export async function loadLatestObservations(
     )
     SELECT coalesce(json_agg(json_build_array(account_id, metric_key, value, floor(extract(epoch FROM observed_at) * 1000), note, author_slack_user_id)), '[]')::text AS rows
     FROM picked`;
+  return groupByAccount(row?.rows);
+}
+
+function groupByAccount(rowsJson: string | undefined): Map<number, Map<string, Observation>> {
   const byAccount = new Map<number, Map<string, Observation>>();
-  const parsed: unknown = JSON.parse(row?.rows ?? '[]');
+  const parsed: unknown = JSON.parse(rowsJson ?? '[]');
   if (!Array.isArray(parsed)) throw new TypeError('latest observations did not come back as a JSON array');
   for (const tuple of parsed) {
     const [accountId, metricKey, value, observedMs, note, author] = readObservation(tuple);
@@ -99,6 +103,30 @@ export async function loadLatestObservations(
     metrics.set(metricKey, { metricKey, value, observedAt: new Date(observedMs), note, authorSlackUserId: author });
   }
   return byAccount;
+}
+
+/**
+ * Each account's latest observations at its own date (e.g. 60 days before it
+ * churned), in one query of index probes into the history, however many
+ * different dates there are.
+ */
+export async function loadLatestObservationsAt(
+  db: Db,
+  requests: readonly { accountId: number; asOf: Date }[],
+  metricKeys: readonly string[],
+): Promise<Map<number, Map<string, Observation>>> {
+  if (requests.length === 0) return new Map();
+  const [row] = await db.$queryRaw<{ rows: string }[]>`
+    SELECT coalesce(json_agg(json_build_array(r.account_id, o.metric_key, o.value, floor(extract(epoch FROM o.observed_at) * 1000), o.note, o.author_slack_user_id)), '[]')::text AS rows
+    FROM unnest(${requests.map((r) => r.accountId)}::int[], ${requests.map((r) => r.asOf)}::timestamptz[]) AS r(account_id, as_of)
+    CROSS JOIN unnest(${[...metricKeys]}::text[]) AS k(metric_key)
+    CROSS JOIN LATERAL (
+      SELECT m.metric_key, m.value, m.observed_at, m.note, m.author_slack_user_id FROM metric_observations m
+      WHERE m.account_id = r.account_id AND m.metric_key = k.metric_key
+        AND m.observed_at <= r.as_of AND m.observed_at > r.as_of - make_interval(days => ${LOOKBACK_DAYS})
+      ORDER BY m.observed_at DESC LIMIT 1
+    ) o`;
+  return groupByAccount(row?.rows);
 }
 
 /** Whole days from as-of's UTC day to the renewal date: changes at midnight UTC, not at some hour of the day. */

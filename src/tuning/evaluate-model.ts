@@ -7,7 +7,7 @@ import { loadActiveModels, loadMetricDefinitions } from '../models/model-store.j
 import { computeScore } from '../scoring/compute-score.js';
 import { rocAuc } from '../scoring/roc-auc.js';
 import type { ModelDefinition } from '../scoring/types.js';
-import { loadLatestObservations, withDerivedRenewal } from '../scoring-run/load-score-inputs.js';
+import { loadLatestObservations, loadLatestObservationsAt, withDerivedRenewal } from '../scoring-run/load-score-inputs.js';
 import { accountsInScope } from './model-scope.js';
 
 const DAY_MS = 86_400_000;
@@ -29,22 +29,22 @@ export async function evaluateModel(prisma: Prisma, modelKey: string, candidate:
   const keys = model.measures.map((m) => m.metricKey);
   const accounts = await accountsInScope(prisma, models, modelKey, { churned: 'any' });
 
-  // One query per distinct judged date: today for retained accounts, churn − 60 days for each churn date.
-  const byDate = new Map<number, typeof accounts>();
-  for (const account of accounts) {
-    const at = account.churnedOn ? account.churnedOn.getTime() - LEAD_DAYS * DAY_MS : now.getTime();
-    byDate.set(at, [...(byDate.get(at) ?? []), account]);
-  }
+  // Two queries whatever the number of churn dates: retained accounts judged
+  // today (newest values), churned ones each at its churn date − 60 days.
+  const judgedAt = (account: (typeof accounts)[number]) => new Date(account.churnedOn ? account.churnedOn.getTime() - LEAD_DAYS * DAY_MS : now.getTime());
+  const retainedIds = accounts.filter((a) => !a.churnedOn).map((a) => a.id);
+  const [today, past] = await Promise.all([
+    loadLatestObservations(prisma, now, keys, retainedIds),
+    loadLatestObservationsAt(prisma, accounts.filter((a) => a.churnedOn).map((a) => ({ accountId: a.id, asOf: judgedAt(a) })), keys),
+  ]);
   const samples: { score: number; positive: boolean }[] = [];
   let unscored = 0;
-  for (const [at, group] of byDate) {
-    const asOf = new Date(at);
-    const latest = await loadLatestObservations(prisma, asOf, keys, group.map((a) => a.id));
-    for (const account of group) {
-      const result = computeScore(model, withDerivedRenewal(latest.get(account.id), { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, asOf), metrics, asOf);
-      if (result.score === null) unscored += 1;
-      else samples.push({ score: result.score, positive: account.churnedOn !== null });
-    }
+  for (const account of accounts) {
+    const asOf = judgedAt(account);
+    const latest = (account.churnedOn ? past : today).get(account.id);
+    const result = computeScore(model, withDerivedRenewal(latest, { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, asOf), metrics, asOf);
+    if (result.score === null) unscored += 1;
+    else samples.push({ score: result.score, positive: account.churnedOn !== null });
   }
   const churned = samples.filter((s) => s.positive).length;
   return { auc: rocAuc(samples), churned, retained: samples.length - churned, unscored };

@@ -3,7 +3,8 @@
 // lost that no score was computed from.
 import { describe, expect, it } from 'vitest';
 import type { HealthReport, ReportComponent } from '../../../src/reports/build-health-report.js';
-import { formatTerminalScore, renderHealthText, renderPortfolioText } from '../../../src/reports/render-health-text.js';
+import { formatScore } from '../../../src/reports/format.js';
+import { renderHealthText, renderPortfolioText } from '../../../src/reports/render-health-text.js';
 import { bandFor } from '../../../src/scoring/compute-score.js';
 import { DEFAULT_CUTOFFS } from '../../../src/scoring/default-models.js';
 import type { SnapshotBand } from '../../../src/scoring/types.js';
@@ -32,7 +33,7 @@ describe('terminal breakdown', () => {
     const text = renderHealthText(report(score, band, 1, [component('nps', 'NPS', 50, 5, 10)]));
     const shown = Number(/Score +(\d+)\/100/.exec(text)?.[1]);
     expect(bandFor(shown, DEFAULT_CUTOFFS)).toBe(band);
-    expect(formatTerminalScore(score)).toBe(`${shown}/100`);
+    expect(formatScore(score)).toBe(`${shown}/100`);
   });
 
   it('says "insufficient data" once, with the completeness, and lists no points lost', () => {
