@@ -67,10 +67,13 @@ export async function loadAccountHistory(tx: Tx, current: readonly RunSnapshot[]
   const windowStarts = current.map((c) => new Date(c.asOf.getTime() - dropDaysFor(c) * DAY_MS));
   const ranks = current.map((c) => (isBand(c.band) ? bandRank(c.band) : 99));
 
-  const open = await tx.alert.findMany({
-    where: { accountId: { in: accountIds }, openKey: { not: null } },
-    select: { id: true, accountId: true, triggers: true, band: true, score: true, slackChannelId: true, baselineSnapshotId: true },
-  });
+  // One array parameter, not an IN list: a model change can re-score 100,000
+  // accounts, past the 32,767 bind parameters a statement may carry.
+  const open = (
+    await tx.$queryRaw<{ id: number; account_id: number; triggers: unknown; band: string; score: number | null; slack_channel_id: string | null; baseline_snapshot_id: bigint | null }[]>`
+      SELECT id, account_id, triggers, band, score, slack_channel_id, baseline_snapshot_id FROM alerts
+      WHERE open_key = ANY(${accountIds}::int[])`
+  ).map((a) => ({ id: a.id, accountId: a.account_id, triggers: a.triggers, band: a.band, score: a.score, slackChannelId: a.slack_channel_id, baselineSnapshotId: a.baseline_snapshot_id }));
   const openBy = new Map(open.map((a) => [a.accountId, a]));
   const openBaselines = current.map((c) => openBy.get(c.accountId)?.baselineSnapshotId?.toString() ?? null);
   const hasOpen = current.map((c) => openBy.has(c.accountId));

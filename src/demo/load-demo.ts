@@ -52,7 +52,8 @@ export async function loadDemo(
   const portfolio = generatePortfolio({ seed: options.seed, asOf, ...(options.accounts ? { accounts: options.accounts } : {}) });
   await upsertAccounts(prisma, portfolio.accounts);
   const ids = new Map(
-    (await prisma.account.findMany({ where: { externalId: { in: portfolio.accounts.map((a) => a.externalId) } }, select: { id: true, externalId: true } })).map((a) => [a.externalId, a.id]),
+    // An array parameter, not an IN list: up to 200,000 demo accounts, past the 32,767 bind parameters a statement may carry.
+    (await prisma.$queryRaw<{ id: number; external_id: string }[]>`SELECT id, external_id FROM accounts WHERE external_id = ANY(${portfolio.accounts.map((a) => a.externalId)}::text[])`).map((a) => [a.external_id, a.id]),
   );
   options.onProgress?.(`loaded ${portfolio.accounts.length} accounts`);
 
