@@ -35,22 +35,30 @@ describe.each(DATABASE_KINDS)('alert delivery failures (%s)', (kind) => {
     await runRecomputeAndAlerts(deps(), { trigger: 'cli', asOf: now });
   };
 
+  /**
+   * Three declining accounts whose channels Slack will refuse (gone, archived,
+   * private to the bot), each with an alert raised; GONE's then worsens, which
+   * queues an update and a thread reply behind the post that will fail.
+   */
+  const startWithUndeliverableChannels = async (env: Record<string, string>) => {
+    t = await startTestServer(kind, { clock: () => now, env });
+    ids = await seedAccounts(t.db, now, [
+      { externalId: 'GONE', name: 'Gone Ltd', channel: 'C0GONE0001', metrics: DECLINING },
+      { externalId: 'ARCH', name: 'Archived Inc', channel: 'C0ARCH0001', metrics: DECLINING },
+      { externalId: 'PRIV', name: 'Private Co', channel: 'C0PRIV0001', metrics: DECLINING },
+    ]);
+    t.fake.missingChannels.add('C0GONE0001');
+    t.fake.archivedChannels.add('C0ARCH0001');
+    t.fake.notInChannel.add('C0PRIV0001');
+    t.fake.privateChannels.add('C0PRIV0001');
+    later(HOUR);
+    await runRecomputeAndAlerts(deps(), { trigger: 'cli', asOf: now });
+    await worsen(['GONE']);
+  };
+
   describe('without a fallback channel', () => {
     beforeAll(async () => {
-      t = await startTestServer(kind, { clock: () => now });
-      ids = await seedAccounts(t.db, now, [
-        { externalId: 'GONE', name: 'Gone Ltd', channel: 'C0GONE0001', metrics: DECLINING },
-        { externalId: 'ARCH', name: 'Archived Inc', channel: 'C0ARCH0001', metrics: DECLINING },
-        { externalId: 'PRIV', name: 'Private Co', channel: 'C0PRIV0001', metrics: DECLINING },
-      ]);
-      t.fake.missingChannels.add('C0GONE0001');
-      t.fake.archivedChannels.add('C0ARCH0001');
-      t.fake.notInChannel.add('C0PRIV0001');
-      t.fake.privateChannels.add('C0PRIV0001');
-      later(HOUR);
-      await runRecomputeAndAlerts(deps(), { trigger: 'cli', asOf: now });
-      // Worse news queues an update and a thread reply behind the post that will fail.
-      await worsen(['GONE']);
+      await startWithUndeliverableChannels({});
     });
     afterAll(async () => {
       await t.close();
@@ -135,19 +143,7 @@ describe.each(DATABASE_KINDS)('alert delivery failures (%s)', (kind) => {
 
   describe('with ALERT_FALLBACK_CHANNEL_ID', () => {
     beforeAll(async () => {
-      t = await startTestServer(kind, { clock: () => now, env: { ALERT_FALLBACK_CHANNEL_ID: FALLBACK } });
-      ids = await seedAccounts(t.db, now, [
-        { externalId: 'GONE', name: 'Gone Ltd', channel: 'C0GONE0001', metrics: DECLINING },
-        { externalId: 'ARCH', name: 'Archived Inc', channel: 'C0ARCH0001', metrics: DECLINING },
-        { externalId: 'PRIV', name: 'Private Co', channel: 'C0PRIV0001', metrics: DECLINING },
-      ]);
-      t.fake.missingChannels.add('C0GONE0001');
-      t.fake.archivedChannels.add('C0ARCH0001');
-      t.fake.notInChannel.add('C0PRIV0001');
-      t.fake.privateChannels.add('C0PRIV0001');
-      later(HOUR);
-      await runRecomputeAndAlerts(deps(), { trigger: 'cli', asOf: now });
-      await worsen(['GONE']);
+      await startWithUndeliverableChannels({ ALERT_FALLBACK_CHANNEL_ID: FALLBACK });
     });
     afterAll(async () => {
       await t.close();
