@@ -5,7 +5,7 @@
 // 15-minute tick reads next to nothing.
 import { decodeComponents } from '../scoring/component-codec.js';
 import { toBand } from '../reports/build-health-report.js';
-import type { Tx } from '../scoring-run/recompute.js';
+import type { RunInfo, Tx } from '../scoring-run/recompute.js';
 import { alertTriggersSchema, type AlertTrigger } from './alert-types.js';
 import { bandRank, isBand, type SnapshotLike } from './evaluate-alert.js';
 
@@ -34,22 +34,26 @@ export interface AccountHistory {
   peak: SnapshotLike | null;
 }
 
-/** The snapshots this run wrote, with what delivery needs about their accounts. */
-export async function loadRunSnapshots(tx: Tx, runId: number): Promise<RunSnapshot[]> {
+/**
+ * The snapshots this run wrote, as it scored them, with each account's Slack
+ * channel: one small query, instead of reading 100,000 snapshots back.
+ */
+export async function runSnapshotsOf(tx: Tx, run: RunInfo): Promise<RunSnapshot[]> {
+  if (run.written.length === 0) return [];
   const [row] = await tx.$queryRaw<{ rows: string }[]>`
-    SELECT coalesce(json_agg(json_build_array(s.id::text, s.account_id, s.model_version_id, floor(extract(epoch FROM s.as_of) * 1000),
-             s.score, s.band, s.components, floor(extract(epoch FROM a.renewal_date) * 1000), a.slack_channel_id)), '[]')::text AS rows
-    FROM score_snapshots s JOIN accounts a ON a.id = s.account_id WHERE s.run_id = ${runId}`;
-  return parseRows(row?.rows).map((t) => ({
-    id: BigInt(str(t[0])),
-    accountId: num(t[1]),
-    modelVersionId: num(t[2]),
-    asOf: new Date(num(t[3])),
-    score: numOrNull(t[4]),
-    band: toBand(str(t[5])),
-    components: decodeComponents(t[6]),
-    renewalDate: t[7] === null ? null : new Date(num(t[7])),
-    slackChannelId: t[8] === null ? null : str(t[8]),
+    SELECT coalesce(json_agg(json_build_array(id, slack_channel_id)), '[]')::text AS rows
+    FROM accounts WHERE id = ANY(${run.written.map((w) => w.accountId)}::int[]) AND slack_channel_id IS NOT NULL`;
+  const channels = new Map(parseRows(row?.rows).map((t) => [num(t[0]), str(t[1])]));
+  return run.written.map((w) => ({
+    id: w.id,
+    accountId: w.accountId,
+    modelVersionId: w.modelVersionId,
+    asOf: run.asOf,
+    score: w.result.score,
+    band: w.result.band,
+    components: w.result.components,
+    renewalDate: w.renewalDate,
+    slackChannelId: channels.get(w.accountId) ?? null,
   }));
 }
 

@@ -7,7 +7,7 @@ import { loadActiveModels } from '../models/model-store.js';
 import type { AlertTrigger, AlertReason } from './alert-types.js';
 import { evaluateAlert } from './evaluate-alert.js';
 import { describeTriggers } from './describe-trigger.js';
-import { loadAccountHistory, loadRunSnapshots, type RunSnapshot } from './load-alert-history.js';
+import { loadAccountHistory, runSnapshotsOf, type RunSnapshot } from './load-alert-history.js';
 
 export interface RecordAlertsOptions {
   /** Channel for accounts without one (ALERT_FALLBACK_CHANNEL_ID). */
@@ -39,7 +39,7 @@ interface Changed {
 
 export function recordRunAlerts(options: RecordAlertsOptions = {}) {
   return async (tx: Tx, run: RunInfo): Promise<{ alertsOpened: number }> => {
-    const current = await loadRunSnapshots(tx, run.runId);
+    const current = await runSnapshotsOf(tx, run);
     if (current.length === 0) return { alertsOpened: 0 };
     const models = await loadActiveModels(tx);
     const byVersion = new Map([...models.byKey.values()].map((m) => [m.versionId, m]));
@@ -83,11 +83,23 @@ export function recordRunAlerts(options: RecordAlertsOptions = {}) {
   };
 }
 
-async function insertOpened(tx: Tx, rows: readonly Opened[], asOf: Date): Promise<void> {
-  if (rows.length === 0) return;
+/** Alerts per statement: one JSON document of a few MB, parsed quickly on both engines. */
+const BATCH = 5_000;
+
+function batches<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH) out.push(rows.slice(i, i + BATCH));
+  return out;
+}
+
+async function insertOpened(tx: Tx, all: readonly Opened[], asOf: Date): Promise<void> {
+  for (const rows of batches(all)) await insertOpenedBatch(tx, rows, asOf);
+}
+
+async function insertOpenedBatch(tx: Tx, rows: readonly Opened[], asOf: Date): Promise<void> {
   await tx.$executeRaw`
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(account_id int, triggers jsonb, reason jsonb, band text, score float8,
+      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(account_id int, triggers jsonb, reason jsonb, band text, score float8,
         baseline_score float8, baseline_id bigint, snapshot_id bigint, channel text)
     ),
     created AS (
@@ -102,27 +114,33 @@ async function insertOpened(tx: Tx, rows: readonly Opened[], asOf: Date): Promis
 }
 
 /** Updates and auto-resolutions: the alert row, then its message refreshed in place plus a thread reply saying what changed. */
-async function applyChanges(tx: Tx, updated: readonly Changed[], resolved: readonly Changed[], asOf: Date): Promise<void> {
-  if (updated.length > 0) {
-    await tx.$executeRaw`
-      UPDATE alerts a SET triggers = i.triggers, reason = i.reason, band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(updated)}::jsonb) AS i(id int, triggers jsonb, reason jsonb, band text, score float8, snapshot_id bigint)
-      WHERE a.id = i.id`;
-  }
-  if (resolved.length > 0) {
-    await tx.$executeRaw`
-      UPDATE alerts a SET state = 'auto_resolved', open_key = NULL, resolved_by = 'system', resolved_at = ${asOf},
-        band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(resolved)}::jsonb) AS i(id int, band text, score float8, snapshot_id bigint)
-      WHERE a.id = i.id`;
-  }
-  const messages = [...updated, ...resolved].filter((c) => c.channel !== null);
-  if (messages.length === 0) return;
+async function applyChanges(tx: Tx, allUpdated: readonly Changed[], allResolved: readonly Changed[], asOf: Date): Promise<void> {
+  for (const updated of batches(allUpdated)) await applyUpdates(tx, updated);
+  for (const resolved of batches(allResolved)) await applyResolutions(tx, resolved, asOf);
+  for (const messages of batches([...allUpdated, ...allResolved].filter((c) => c.channel !== null))) await queueRefreshes(tx, messages, asOf);
+}
+
+async function applyUpdates(tx: Tx, updated: readonly Changed[]): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE alerts a SET triggers = i.triggers, reason = i.reason, band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
+    FROM json_to_recordset(${JSON.stringify(updated)}::json) AS i(id int, triggers jsonb, reason jsonb, band text, score float8, snapshot_id bigint)
+    WHERE a.id = i.id`;
+}
+
+async function applyResolutions(tx: Tx, resolved: readonly Changed[], asOf: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE alerts a SET state = 'auto_resolved', open_key = NULL, resolved_by = 'system', resolved_at = ${asOf},
+      band = i.band, score = i.score, last_snapshot_id = i.snapshot_id, updated_at = now()
+    FROM json_to_recordset(${JSON.stringify(resolved)}::json) AS i(id int, band text, score float8, snapshot_id bigint)
+    WHERE a.id = i.id`;
+}
+
+async function queueRefreshes(tx: Tx, messages: readonly Changed[], asOf: Date): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO slack_outbox (alert_id, kind, channel_id, payload, idempotency_key, next_attempt_at)
     SELECT i.id, k.kind, i.channel, CASE WHEN k.kind = 'thread_reply' THEN jsonb_build_object('text', i.reply) ELSE '{}'::jsonb END,
            'alert:' || i.id || ':' || k.key || ':' || i.snapshot_id, ${asOf}
-    FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) AS i(id int, channel text, reply text, snapshot_id bigint)
+    FROM json_to_recordset(${JSON.stringify(messages)}::json) AS i(id int, channel text, reply text, snapshot_id bigint)
     CROSS JOIN (VALUES (1, 'update', 'update'), (2, 'thread_reply', 'reply')) AS k(ord, kind, key)
     ORDER BY i.id, k.ord
     ON CONFLICT (idempotency_key) DO NOTHING`;

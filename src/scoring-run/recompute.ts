@@ -16,7 +16,7 @@ import { encodeComponents } from '../scoring/component-codec.js';
 import { computeScore } from '../scoring/compute-score.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { loadCurrentScores, writeSnapshots, type SnapshotWrite } from './write-snapshots.js';
-import { loadLatestObservations, loadScoringAccounts, withDerivedRenewal } from './load-score-inputs.js';
+import { loadLatestObservations, loadScoringAccounts, withDerivedRenewal, type ScoringAccount } from './load-score-inputs.js';
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type RunTrigger = 'schedule' | 'cli' | 'admin' | 'import' | 'demo' | 'backfill' | 'sentiment';
@@ -25,6 +25,16 @@ export interface RunInfo {
   runId: number;
   asOf: Date;
   trigger: RunTrigger;
+  /** The snapshots this run wrote, as scored: what the alert rules judge, without reading them back. */
+  written: readonly WrittenSnapshot[];
+}
+
+export interface WrittenSnapshot {
+  id: bigint;
+  accountId: number;
+  modelVersionId: number;
+  renewalDate: Date | null;
+  result: ScoreResult;
 }
 
 export type AfterSnapshots = (tx: Tx, run: RunInfo) => Promise<{ alertsOpened: number }>;
@@ -77,19 +87,30 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
 
   const byBand: Record<string, number> = {};
   const writes: SnapshotWrite[] = [];
-  for (let i = 0; i < accounts.length; i += CHUNK) {
-    const chunk = accounts.slice(i, i + CHUNK);
-    const latest = await loadLatestObservations(prisma, asOf, metricKeys, { kind: 'range', from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 });
+  const chunks: ScoringAccount[][] = [];
+  for (let i = 0; i < accounts.length; i += CHUNK) chunks.push(accounts.slice(i, i + CHUNK));
+  const load = (chunk: ScoringAccount[] | undefined) => {
+    if (!chunk) return null;
+    const loading = loadLatestObservations(prisma, asOf, metricKeys, { kind: 'range', from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 });
+    // Awaited on the next turn; if scoring this chunk throws first, its failure must not go unhandled.
+    loading.catch(() => undefined);
+    return loading;
+  };
+  // The database reads the next chunk while this process scores the current one.
+  let next = load(chunks[0]);
+  for (const [i, chunk] of chunks.entries()) {
+    const latest = await next;
+    next = load(chunks[i + 1]);
     for (const account of chunk) {
       const model = models.forSegment(account.segment);
-      const result = computeScore(model, withDerivedRenewal(latest.get(account.id), account, asOf), metrics, asOf);
+      const result = computeScore(model, withDerivedRenewal(latest?.get(account.id), account, asOf), metrics, asOf);
       byBand[result.band] = (byBand[result.band] ?? 0) + 1;
       const componentsJson = JSON.stringify(encodeComponents(result.components));
       const fingerprint = fingerprintOf(model.versionId, result, componentsJson);
       const previous = current.get(account.id);
       // Same as-of or later and nothing changed: the current snapshot still says it all.
       if (previous && previous.asOf.getTime() <= asOf.getTime() && previous.fingerprint === fingerprint) continue;
-      writes.push({ accountId: account.id, versionId: model.versionId, result, componentsJson, fingerprint });
+      writes.push({ accountId: account.id, versionId: model.versionId, renewalDate: account.renewalDate, result, componentsJson, fingerprint });
     }
   }
 
@@ -97,8 +118,12 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
     const outcome = await prisma.$transaction(
       async (tx) => {
         const run = await tx.scoreRun.create({ data: { trigger: options.trigger, asOf, status: 'running' } });
-        await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
-        const alerts = options.afterSnapshots ? await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger }) : { alertsOpened: 0 };
+        const ids = await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
+        const written = writes.flatMap((w) => {
+          const id = ids.get(w.accountId);
+          return id === undefined ? [] : [{ id, accountId: w.accountId, modelVersionId: w.versionId, renewalDate: w.renewalDate, result: w.result }];
+        });
+        const alerts = options.afterSnapshots ? await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger, written }) : { alertsOpened: 0 };
         await tx.scoreRun.update({
           where: { id: run.id },
           data: { status: 'completed', accountsScored: accounts.length, alertsOpened: alerts.alertsOpened, finishedAt: new Date() },

@@ -15,6 +15,7 @@ export interface CurrentScore {
 export interface SnapshotWrite {
   accountId: number;
   versionId: number;
+  renewalDate: Date | null;
   result: ScoreResult;
   /** JSON of the encoded components (component-codec), already built for the fingerprint. */
   componentsJson: string;
@@ -44,10 +45,14 @@ export async function loadCurrentScores(db: Db, accountIds?: readonly number[]):
 /**
  * Writes the snapshots and moves each account's current-score pointer — never
  * backwards: scoring a past date adds history without replacing today's score.
- * One JSON document per batch (jsonb_to_recordset): a text[] of component
- * JSON cost 5x more to serialise and parse on both engines.
+ * Returns account id → id of the snapshot written for it (none where a
+ * backfill kept an existing one).
+ * One JSON document per batch, read as json (not jsonb) into a json column:
+ * a text[] of component JSON cost 5x more to serialise and parse, and jsonb
+ * 3x more to parse, on both engines.
  */
-export async function writeSnapshots(tx: Tx, runId: number, asOf: Date, rows: readonly SnapshotWrite[], skipExisting: boolean): Promise<void> {
+export async function writeSnapshots(tx: Tx, runId: number, asOf: Date, rows: readonly SnapshotWrite[], skipExisting: boolean): Promise<Map<number, bigint>> {
+  const written = new Map<number, bigint>();
   for (let i = 0; i < rows.length; i += BATCH) {
     const json = `[${rows
       .slice(i, i + BATCH)
@@ -58,17 +63,27 @@ export async function writeSnapshots(tx: Tx, runId: number, asOf: Date, rows: re
       ? Sql.sql`DO NOTHING`
       : Sql.sql`DO UPDATE SET run_id = EXCLUDED.run_id, model_version_id = EXCLUDED.model_version_id, score = EXCLUDED.score,
           band = EXCLUDED.band, completeness = EXCLUDED.completeness, components = EXCLUDED.components`;
-    await tx.$executeRaw`
-      WITH input AS (SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS r(a int, v int, s float8, b text, c float8, j jsonb, f text)),
+    const [result] = await tx.$queryRaw<{ ids: string }[]>`
+      WITH input AS (SELECT * FROM json_to_recordset(${json}::json) AS r(a int, v int, s float8, b text, c float8, j json, f text)),
       written AS (
         INSERT INTO score_snapshots (run_id, account_id, model_version_id, as_of, score, band, completeness, components)
         SELECT ${runId}, a, v, ${asOf}, s, b, c, j FROM input
         ON CONFLICT (account_id, as_of) ${onConflict}
-        RETURNING id, account_id, score, band)
-      INSERT INTO account_scores AS cur (account_id, snapshot_id, as_of, score, band, fingerprint)
-      SELECT w.account_id, w.id, ${asOf}, w.score, w.band, i.f FROM written w JOIN input i ON i.a = w.account_id
-      ON CONFLICT (account_id) DO UPDATE SET snapshot_id = EXCLUDED.snapshot_id, as_of = EXCLUDED.as_of,
-        score = EXCLUDED.score, band = EXCLUDED.band, fingerprint = EXCLUDED.fingerprint
-      WHERE cur.as_of <= EXCLUDED.as_of`;
+        RETURNING id, account_id, score, band),
+      pointers AS (
+        INSERT INTO account_scores AS cur (account_id, snapshot_id, as_of, score, band, fingerprint)
+        SELECT w.account_id, w.id, ${asOf}, w.score, w.band, i.f FROM written w JOIN input i ON i.a = w.account_id
+        ON CONFLICT (account_id) DO UPDATE SET snapshot_id = EXCLUDED.snapshot_id, as_of = EXCLUDED.as_of,
+          score = EXCLUDED.score, band = EXCLUDED.band, fingerprint = EXCLUDED.fingerprint
+        WHERE cur.as_of <= EXCLUDED.as_of)
+      SELECT coalesce(json_agg(json_build_array(account_id, id::text)), '[]')::text AS ids FROM written`;
+    const pairs: unknown = JSON.parse(result?.ids ?? '[]');
+    if (!Array.isArray(pairs)) throw new TypeError('written snapshot ids did not come back as a JSON array');
+    for (const pair of pairs) {
+      const [accountId, id]: unknown[] = Array.isArray(pair) ? pair : [];
+      if (typeof accountId !== 'number' || typeof id !== 'string') throw new TypeError(`unexpected written snapshot: ${JSON.stringify(pair)}`);
+      written.set(accountId, BigInt(id));
+    }
   }
+  return written;
 }

@@ -3,25 +3,10 @@
 // milliseconds. A 100,000-account recomputation writes ~3x less JSON this way
 // (≈55 instead of ≈165 bytes a measure), which is most of its write time.
 // Snapshots written before the compact form (keyed objects) still decode.
-import { z } from 'zod';
 import { measureComponentSchema, type MeasureComponent } from './types.js';
 
 /** [metricKey, weight, good, poor, value, observedAtMs, stale 0|1, points, pointsLost] */
 export type EncodedComponent = [string, number, number, number, number | null, number | null, 0 | 1, number | null, number];
-
-const encodedComponentSchema = z.tuple([
-  z.string(),
-  z.number(),
-  z.number(),
-  z.number(),
-  z.number().nullable(),
-  z.number().nullable(),
-  z.union([z.literal(0), z.literal(1)]),
-  z.number().nullable(),
-  z.number(),
-]);
-
-const storedComponentsSchema = z.array(z.union([encodedComponentSchema, measureComponentSchema]));
 
 export function encodeComponents(components: readonly MeasureComponent[]): EncodedComponent[] {
   return components.map((c) => [
@@ -37,11 +22,31 @@ export function encodeComponents(components: readonly MeasureComponent[]): Encod
   ]);
 }
 
-/** Decodes a stored components column (compact or legacy form); throws a ZodError on anything else. */
+/** Decodes a stored components column (compact or legacy form); throws on anything else. */
 export function decodeComponents(stored: unknown): MeasureComponent[] {
-  return storedComponentsSchema.parse(stored).map((c) => {
-    if (!Array.isArray(c)) return c;
-    const [metricKey, weight, good, poor, value, observedAtMs, stale, points, pointsLost] = c;
-    return { metricKey, weight, good, poor, value, observedAt: observedAtMs === null ? null : new Date(observedAtMs).toISOString(), stale: stale === 1, points, pointsLost };
-  });
+  if (!Array.isArray(stored)) throw new TypeError('stored components are not an array');
+  return stored.map((c: unknown) => (Array.isArray(c) ? decodeTuple(c) : measureComponentSchema.parse(c)));
+}
+
+/**
+ * The compact form, checked by hand: a run judging 100,000 changed accounts
+ * decodes 1.2 million of these, where a schema parse per tuple cost seconds.
+ */
+function decodeTuple(c: unknown[]): MeasureComponent {
+  const [metricKey, weight, good, poor, value, observedAtMs, stale, points, pointsLost] = c;
+  if (
+    c.length !== 9 ||
+    typeof metricKey !== 'string' ||
+    typeof weight !== 'number' ||
+    typeof good !== 'number' ||
+    typeof poor !== 'number' ||
+    !(value === null || typeof value === 'number') ||
+    !(observedAtMs === null || typeof observedAtMs === 'number') ||
+    !(stale === 0 || stale === 1) ||
+    !(points === null || typeof points === 'number') ||
+    typeof pointsLost !== 'number'
+  ) {
+    throw new TypeError(`not a stored component: ${JSON.stringify(c).slice(0, 200)}`);
+  }
+  return { metricKey, weight, good, poor, value, observedAt: observedAtMs === null ? null : new Date(observedAtMs).toISOString(), stale: stale === 1, points, pointsLost };
 }

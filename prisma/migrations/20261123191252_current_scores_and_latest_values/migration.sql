@@ -53,6 +53,9 @@ ALTER TABLE "account_scores" ADD CONSTRAINT "account_scores_snapshot_id_fkey" FO
 -- CreateIndex
 CREATE INDEX "score_runs_as_of_idx" ON "score_runs"("as_of");
 
+-- AlterTable
+ALTER TABLE "score_snapshots" ALTER COLUMN "components" SET DATA TYPE JSON;
+
 -- metric_latest is kept by the database itself, so no writer (ingestion, Slack
 -- sentiment, demo, a hand-run psql INSERT) can leave it behind. Statement-level
 -- triggers with transition tables: one set-based upsert per statement, not a

@@ -65,7 +65,7 @@ describe('tuning modal', () => {
     const all = text(tuningModal(data({ preview: { kind: 'ready', preview } })).blocks);
     expect(all).toContain('*Preview* — 3 of 40 accounts would change band.');
     expect(all).toContain('Churn separation (ROC AUC): 0.62 now → *0.81* with this change (4 churned, 30 retained).');
-    expect(all).toContain('• Acme Corp: 61/100 Watch → 45/100 At risk');
+    expect(all).toContain('• Acme Corp: 61/100 Watch → 44/100 At risk');
     expect(all).toContain('• Globex: 70/100 Watch → 78/100 Healthy');
     const none = text(tuningModal(data({ preview: { kind: 'ready', preview: { ...preview, movers: [], before: { ...preview.before, auc: null }, after: { ...preview.after, auc: null } } } })).blocks);
     expect(none).toContain('n/a now → *n/a*');

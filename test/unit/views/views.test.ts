@@ -33,15 +33,15 @@ const text = (blocks: unknown) => JSON.stringify(blocks);
 describe('healthBreakdownMessage', () => {
   it('shows score, band, trend, the costliest measures, freshness, sentiment, follow-up, actions and buttons', () => {
     const message = healthBreakdownMessage(report());
-    expect(message.text).toBe('Acme <Corp> & Co: 42/100 (At risk)');
+    expect(message.text).toBe('Acme <Corp> & Co: 41/100 (At risk)');
     const all = text(message.blocks);
-    expect(all).toContain(':large_orange_circle: *42/100* — At risk');
+    expect(all).toContain(':large_orange_circle: *41/100* — At risk');
     expect(all).toContain('↓ -6 in 7d · ↓ -18 in 30d');
     expect(all).toContain('▇▇▆▅▅▄▃▃▂▂▂▁');
     expect(all).toContain('*orders 30d*: 5 orders (poor 4, good 20, weight 10) — *−17.3 pts*');
     expect(all).toContain('Data 92% complete · newest 2026-11-19');
     expect(all).toContain('Not scored: nps (no data)');
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Acme <Corp> & Co · 42/100', emoji: true } });
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Acme <Corp> & Co · 41/100', emoji: true } });
     expect(all).toContain('“budget freeze” — <@U0CSM00001>');
     expect(all).toContain('Open alert, not claimed yet');
     expect(all).toContain(ACTION_IDS.shareInChannel);
