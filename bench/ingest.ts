@@ -22,7 +22,10 @@ async function writeCsv(file: string, rows: number, accounts: number): Promise<v
   out.write('account,metric,value,observed_at\n');
   const base = Date.UTC(2026, 0, 1);
   for (let i = 0; i < rows; i += 1) {
-    const line = `B-${1 + (i % accounts)},${METRICS[i % METRICS.length]},${i % 97},${new Date(base + Math.floor(i / (accounts * METRICS.length)) * 3_600_000).toISOString()}\n`;
+    // Every row a distinct (account, metric, hour): a file of real observations, not re-sends.
+    const metric = METRICS[Math.floor(i / accounts) % METRICS.length];
+    const hour = Math.floor(i / (accounts * METRICS.length));
+    const line = `B-${1 + (i % accounts)},${metric},${i % 97},${new Date(base + hour * 3_600_000).toISOString()}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -30,7 +33,7 @@ async function writeCsv(file: string, rows: number, accounts: number): Promise<v
 }
 
 export async function benchIngest(): Promise<string[]> {
-  const rows = intArg('rows', 1_000_000);
+  const rows = intArg('rows', 5_000_000);
   const accounts = 2_000;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ah-bench-'));
   const bench = await openPostgresBench();
