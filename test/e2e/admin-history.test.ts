@@ -61,7 +61,7 @@ describe.each(DATABASE_KINDS)('/health admin history (%s)', (kind) => {
   it('tells the admin when the version to restore does not exist, and changes nothing', async () => {
     await restore(ADMIN, 'default:99', 'VHIST00002');
     const shown = await modal.updateOf('VHIST00002', /Nothing was restored/);
-    expect(JSON.stringify(shown.blocks)).toContain('Nothing was restored: unknown model \\"default\\" has no version 99.');
+    expect(JSON.stringify(shown.blocks)).toContain('Nothing was restored: model \\"default\\" has no version 99 (its versions are 1 to');
     await restore(ADMIN, 'nosuchmodel:1', 'VHIST00003');
     await modal.updateOf('VHIST00003', /Nothing was restored: unknown model .*nosuchmodel/);
     expect(await versions()).toBe(3);

@@ -152,7 +152,7 @@ describe.each(DATABASE_KINDS)('/health admin (%s)', (kind) => {
 
     // Orders now carry 60 of 136 fresh weight: they cost 44.1 points and Acme falls a band.
     const after = await breakdown();
-    expect(after.text).toBe('Acme Corp: 34/100 (Critical)');
+    expect(after.text).toBe('Acme Corp: 33/100 (Critical)');
     expect(after.blocks).toContain('3 orders (poor 4, good 20, weight 60) — *−44.1 pts*');
     expect(after.blocks).toContain('Default model v2');
   });

@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('/health admin preview (%s)', (kind) => {
     const text = viewText(ready);
     // Orders at weight 60: Slow Buyer drops from healthy to watch; Steady is unmoved.
     expect(text).toContain('*Preview* — 1 of 2 accounts would change band.');
-    expect(text).toContain('• Slow Buyer Ltd: 84/100 Healthy → 56/100 Watch');
+    expect(text).toContain('• Slow Buyer Ltd: 84/100 Healthy → 55/100 Watch');
     expect(text).not.toContain('• Steady Inc');
     // Gone (churned) scored below both retained accounts; with orders dominant it outscores Slow Buyer.
     expect(text).toContain('Churn separation (ROC AUC): 1.00 now → *0.50* with this change (1 churned, 2 retained).');

@@ -105,7 +105,7 @@ describe.each(DATABASE_KINDS)('account-health model (%s)', (kind: DatabaseKind) 
   it('says so when the version to restore does not exist, and saves nothing', async () => {
     const missing = await cli('restore', 'default', '99');
     expect(missing.code).toBe(1);
-    expect(missing.output).toContain('unknown model "default" has no version 99');
+    expect(missing.output).toContain('model "default" has no version 99 (its versions are');
     expect(missing.output).not.toContain('recomputed');
   }, 30_000);
 
