@@ -8,9 +8,9 @@
 // the alert resolves only when every trigger has cleared: an account hovering
 // near a cut-off does not flap.
 import type { AlertRuleConfig, Band, BandCutoffs, MeasureComponent, SnapshotBand } from '../scoring/types.js';
+import { daysToRenewal } from '../scoring/renewal.js';
 import type { AlertReason, AlertTrigger } from './alert-types.js';
 
-const DAY_MS = 86_400_000;
 const RANK: Record<Band, number> = { healthy: 0, watch: 1, at_risk: 2, critical: 3 };
 
 export interface SnapshotLike {
@@ -55,9 +55,6 @@ function lowerEdge(band: Band, cutoffs: BandCutoffs): number {
   return band === 'healthy' ? cutoffs.healthyMin : band === 'watch' ? cutoffs.watchMin : band === 'at_risk' ? cutoffs.atRiskMin : 0;
 }
 
-function daysUntil(date: Date, from: Date): number {
-  return Math.round((date.getTime() - from.getTime()) / DAY_MS);
-}
 
 export function findTriggers(ctx: AlertContext): AlertTrigger[] {
   const { config, cutoffs, current, baseline, previous, peak } = ctx;
@@ -81,7 +78,7 @@ export function findTriggers(ctx: AlertContext): AlertTrigger[] {
     }
   }
   if (ctx.renewalDate && (current.band === 'at_risk' || current.band === 'critical')) {
-    const days = daysUntil(ctx.renewalDate, current.asOf);
+    const days = daysToRenewal(ctx.renewalDate, current.asOf);
     if (days >= 0 && days <= config.renewalDays) triggers.push({ rule: 'renewal_at_risk', daysToRenewal: days, band: current.band });
   }
   if (!baseline && !previous && (current.band === 'at_risk' || current.band === 'critical')) {
@@ -106,7 +103,7 @@ export function triggerCleared(trigger: AlertTrigger, ctx: AlertContext): boolea
       return component === undefined || (component.points !== null && component.points >= buffer);
     }
     case 'renewal_at_risk': {
-      const days = ctx.renewalDate ? daysUntil(ctx.renewalDate, current.asOf) : -1;
+      const days = ctx.renewalDate ? daysToRenewal(ctx.renewalDate, current.asOf) : -1;
       return days < 0 || days > config.renewalDays || score >= cutoffs.watchMin + buffer;
     }
     case 'first_scored_at_risk':

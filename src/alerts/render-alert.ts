@@ -3,6 +3,7 @@
 import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { toBand } from '../reports/build-health-report.js';
+import { daysToRenewal } from '../scoring/renewal.js';
 import { suggestActions } from '../scoring/suggest-actions.js';
 import { decodeComponents } from '../scoring/component-codec.js';
 import { alertMessage } from '../slack/views/alert-message.js';
@@ -14,9 +15,9 @@ export async function renderAlert(prisma: Prisma, alertId: number, now: Date): P
   const metrics = await loadMetricDefinitions(prisma);
   const snapshot = alert.lastSnapshotId ? await prisma.scoreSnapshot.findUnique({ where: { id: alert.lastSnapshotId } }) : null;
   const band = toBand(alert.band);
-  const daysToRenewal = alert.account.renewalDate ? Math.round((alert.account.renewalDate.getTime() - now.getTime()) / 86_400_000) : null;
+  const renewalIn = alert.account.renewalDate ? daysToRenewal(alert.account.renewalDate, now) : null;
   const actions = snapshot
-    ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: decodeComponents(snapshot.components) }, trend: null, daysToRenewal, metrics })
+    ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: decodeComponents(snapshot.components) }, trend: null, daysToRenewal: renewalIn, metrics })
     : [];
   return alertMessage({
     alertId: alert.id,

@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { loadReportData } from './load-report-data.js';
+import { daysToRenewal } from '../scoring/renewal.js';
 import { suggestActions, type SuggestedAction } from '../scoring/suggest-actions.js';
 import { computeTrend, type Trend } from '../scoring/trend.js';
 import { decodeComponents } from '../scoring/component-codec.js';
@@ -67,7 +68,7 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
   const trend = latest ? computeTrend(history, accountView.churnedOn ? latest.as_of : now) : null;
   // An unchanged account is not re-written each run: the latest run that covered it is when it was last scored.
   const scoredAt = latest && lastRun && accountView.churnedOn === null && lastRun.getTime() > latest.as_of.getTime() ? lastRun : latest?.as_of;
-  const daysToRenewal = accountView.renewalDate ? Math.round((accountView.renewalDate.getTime() - now.getTime()) / DAY_MS) : null;
+  const renewalIn = accountView.renewalDate ? daysToRenewal(accountView.renewalDate, now) : null;
   const freshness = metrics.get('csm_sentiment')?.freshnessDays ?? 30;
   // days_to_renewal is derived from the account's renewal date each run, not observed: it says nothing about data freshness.
   const scored = components.filter((c) => c.observedAt !== null && !c.stale && !(c.metricKey === 'days_to_renewal' && accountView.renewalDate)).map((c) => Date.parse(c.observedAt ?? ''));
@@ -96,10 +97,10 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
           expired: now.getTime() - sentiment.observed_at.getTime() > freshness * DAY_MS,
         }
       : null,
-    daysToRenewal,
+    daysToRenewal: renewalIn,
     // A lost customer has history, not next steps.
     actions: latest && accountView.churnedOn === null
-      ? suggestActions({ result: { score: latest.score, band: toBand(latest.band), completeness: latest.completeness, components }, trend, daysToRenewal, metrics })
+      ? suggestActions({ result: { score: latest.score, band: toBand(latest.band), completeness: latest.completeness, components }, trend, daysToRenewal: renewalIn, metrics })
       : [],
   };
 }

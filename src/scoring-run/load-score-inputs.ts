@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../db/database.js';
 import { Prisma as Sql } from '../generated/prisma/client.js';
+import { daysToRenewal, startOfUtcDay } from '../scoring/renewal.js';
 import type { Observation } from '../scoring/types.js';
 
 type Db = Pick<Prisma, '$queryRaw'>;
@@ -141,15 +142,6 @@ export async function loadLatestObservationsAt(
       ORDER BY m.observed_at DESC LIMIT 1
     ) o`;
   return groupByAccount(row?.rows);
-}
-
-/** Whole days from as-of's UTC day to the renewal date: changes at midnight UTC, not at some hour of the day. */
-export function daysToRenewal(renewalDate: Date, asOf: Date): number {
-  return Math.round((renewalDate.getTime() - startOfUtcDay(asOf)) / DAY_MS);
-}
-
-function startOfUtcDay(at: Date): number {
-  return Math.floor(at.getTime() / DAY_MS) * DAY_MS;
 }
 
 /**
