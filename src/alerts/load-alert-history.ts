@@ -3,6 +3,7 @@
 // the state it is judged against, the state just before, and its recent peak.
 // Only accounts whose snapshot changed in this run are loaded, so a quiet
 // 15-minute tick reads next to nothing.
+import { num, numOrNull, parseJsonRows, str } from '../db/json-rows.js';
 import { decodeComponents } from '../scoring/component-codec.js';
 import { toBand } from '../reports/build-health-report.js';
 import type { RunInfo, Tx } from '../scoring-run/recompute.js';
@@ -43,7 +44,7 @@ export async function runSnapshotsOf(tx: Tx, run: RunInfo): Promise<RunSnapshot[
   const [row] = await tx.$queryRaw<{ rows: string }[]>`
     SELECT coalesce(json_agg(json_build_array(id, slack_channel_id)), '[]')::text AS rows
     FROM accounts WHERE id = ANY(${run.written.map((w) => w.accountId)}::int[]) AND slack_channel_id IS NOT NULL`;
-  const channels = new Map(parseRows(row?.rows).map((t) => [num(t[0]), str(t[1])]));
+  const channels = new Map(parseJsonRows(row?.rows).map((t) => [num(t[0]), str(t[1])]));
   return run.written.map((w) => ({
     id: w.id,
     accountId: w.accountId,
@@ -134,27 +135,9 @@ async function loadSnapshotsById(tx: Tx, ids: readonly string[]): Promise<Map<st
     SELECT coalesce(json_agg(json_build_array(id::text, floor(extract(epoch FROM as_of) * 1000), score, band, components)), '[]')::text AS rows
     FROM score_snapshots WHERE id = ANY(${[...ids]}::bigint[])`;
   return new Map(
-    parseRows(row?.rows).map((t) => [
+    parseJsonRows(row?.rows).map((t) => [
       str(t[0]),
       { id: BigInt(str(t[0])), asOf: new Date(num(t[1])), score: numOrNull(t[2]), band: toBand(str(t[3])), components: decodeComponents(t[4]) },
     ]),
   );
-}
-
-// Our own queries' JSON rows, checked by hand (cheap at 100,000 rows; a shape error still throws).
-function parseRows(text: string | undefined): unknown[][] {
-  const parsed: unknown = JSON.parse(text ?? '[]');
-  if (!Array.isArray(parsed) || !parsed.every(Array.isArray)) throw new TypeError('expected a JSON array of rows');
-  return parsed;
-}
-function num(v: unknown): number {
-  if (typeof v !== 'number') throw new TypeError(`expected a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-function numOrNull(v: unknown): number | null {
-  return v === null ? null : num(v);
-}
-function str(v: unknown): string {
-  if (typeof v !== 'string') throw new TypeError(`expected a string, got ${JSON.stringify(v)}`);
-  return v;
 }

@@ -41,20 +41,6 @@ export async function loadScoringAccounts(db: Db, asOf: Date, accountIds?: reado
   }));
 }
 
-/**
- * Our own query's JSON, checked by hand rather than with zod: at 1.2 million
- * tuples a schema parse cost seconds, and a shape error still throws loudly.
- */
-function readObservation(tuple: unknown): [number, string, number, number, string | null, string | null] {
-  if (Array.isArray(tuple) && tuple.length === 6) {
-    const [accountId, metricKey, value, observedMs, note, author]: unknown[] = tuple;
-    if (typeof accountId === 'number' && typeof metricKey === 'string' && typeof value === 'number' && typeof observedMs === 'number' && (note === null || typeof note === 'string') && (author === null || typeof author === 'string')) {
-      return [accountId, metricKey, value, observedMs, note, author];
-    }
-  }
-  throw new TypeError(`unexpected latest-observation row: ${JSON.stringify(tuple)?.slice(0, 200)}`);
-}
-
 /** account id → metric key → latest observation at or before asOf (within a year). */
 export async function loadLatestObservations(
   db: Db,
@@ -72,8 +58,6 @@ export async function loadLatestObservations(
     AND (${everyAccount}
          OR (${s.kind === 'ids'} AND l.account_id = ANY(${ids}::int[]))
          OR (${s.kind === 'range'} AND l.account_id BETWEEN ${from}::int AND ${to}::int))`;
-  // "account,metric,value,epoch-ms;…": a third of json_agg's cost in the
-  // database at 120,000 values a chunk. Metric keys are [a-z0-9_] (catalogue).
   const [row] = await db.$queryRaw<{ rows: string | null }[]>`
     SELECT string_agg(account_id || ',' || metric_key || ',' || value || ',' || ms, ';') AS rows FROM (
       SELECT l.account_id, l.metric_key, l.value, (extract(epoch FROM l.observed_at) * 1000)::bigint AS ms
@@ -91,6 +75,11 @@ export async function loadLatestObservations(
   return parseLatestRows(row?.rows ?? null);
 }
 
+/**
+ * Both loaders answer "account,metric,value,epoch-ms;…": a third of
+ * json_agg's database cost at 120,000 values a chunk. Metric keys are
+ * [a-z0-9_] (catalogue), so the separators cannot occur inside a field.
+ */
 function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
   const byAccount = new Map<number, Map<string, Observation>>();
   if (text === null || text === '') return byAccount;
@@ -107,19 +96,6 @@ function parseLatestRows(text: string | null): Map<number, Map<string, Observati
   return byAccount;
 }
 
-function groupByAccount(rowsJson: string | undefined): Map<number, Map<string, Observation>> {
-  const byAccount = new Map<number, Map<string, Observation>>();
-  const parsed: unknown = JSON.parse(rowsJson ?? '[]');
-  if (!Array.isArray(parsed)) throw new TypeError('latest observations did not come back as a JSON array');
-  for (const tuple of parsed) {
-    const [accountId, metricKey, value, observedMs, note, author] = readObservation(tuple);
-    let metrics = byAccount.get(accountId);
-    if (!metrics) byAccount.set(accountId, (metrics = new Map()));
-    metrics.set(metricKey, { metricKey, value, observedAt: new Date(observedMs), note, authorSlackUserId: author });
-  }
-  return byAccount;
-}
-
 /**
  * Each account's latest observations at its own date (e.g. 60 days before it
  * churned), in one query of index probes into the history, however many
@@ -131,17 +107,17 @@ export async function loadLatestObservationsAt(
   metricKeys: readonly string[],
 ): Promise<Map<number, Map<string, Observation>>> {
   if (requests.length === 0) return new Map();
-  const [row] = await db.$queryRaw<{ rows: string }[]>`
-    SELECT coalesce(json_agg(json_build_array(r.account_id, o.metric_key, o.value, floor(extract(epoch FROM o.observed_at) * 1000), o.note, o.author_slack_user_id)), '[]')::text AS rows
+  const [row] = await db.$queryRaw<{ rows: string | null }[]>`
+    SELECT string_agg(r.account_id || ',' || o.metric_key || ',' || o.value || ',' || (extract(epoch FROM o.observed_at) * 1000)::bigint, ';') AS rows
     FROM unnest(${requests.map((r) => r.accountId)}::int[], ${requests.map((r) => r.asOf)}::timestamptz[]) AS r(account_id, as_of)
     CROSS JOIN unnest(${[...metricKeys]}::text[]) AS k(metric_key)
     CROSS JOIN LATERAL (
-      SELECT m.metric_key, m.value, m.observed_at, m.note, m.author_slack_user_id FROM metric_observations m
+      SELECT m.metric_key, m.value, m.observed_at FROM metric_observations m
       WHERE m.account_id = r.account_id AND m.metric_key = k.metric_key
         AND m.observed_at <= r.as_of AND m.observed_at > r.as_of - make_interval(days => ${LOOKBACK_DAYS})
       ORDER BY m.observed_at DESC LIMIT 1
     ) o`;
-  return groupByAccount(row?.rows);
+  return parseLatestRows(row?.rows ?? null);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Snapshot storage for a recomputation: each account's current fingerprint in,
 // changed snapshots and the current-score pointers out, set-based.
 import type { Prisma } from '../db/database.js';
+import { num, parseJsonRows, str } from '../db/json-rows.js';
 import { Prisma as Sql } from '../generated/prisma/client.js';
 import type { ScoreResult } from '../scoring/types.js';
 import type { Tx } from './recompute.js';
@@ -30,16 +31,7 @@ export async function loadCurrentScores(db: Db, accountIds?: readonly number[]):
     SELECT coalesce(json_agg(json_build_array(account_id, fingerprint, floor(extract(epoch FROM as_of) * 1000))), '[]')::text AS rows
     FROM account_scores
     WHERE (${accountIds === undefined} OR account_id = ANY(${accountIds ?? []}::int[]))`;
-  const parsed: unknown = JSON.parse(row?.rows ?? '[]');
-  if (!Array.isArray(parsed)) throw new TypeError('current scores did not come back as a JSON array');
-  const out = new Map<number, CurrentScore>();
-  for (const tuple of parsed) {
-    if (!Array.isArray(tuple)) throw new TypeError('unexpected current-score row');
-    const [accountId, fingerprint, asOfMs]: unknown[] = tuple;
-    if (typeof accountId !== 'number' || typeof fingerprint !== 'string' || typeof asOfMs !== 'number') throw new TypeError(`unexpected current-score row: ${JSON.stringify(tuple)}`);
-    out.set(accountId, { fingerprint, asOf: new Date(asOfMs) });
-  }
-  return out;
+  return new Map(parseJsonRows(row?.rows).map(([accountId, fingerprint, asOfMs]) => [num(accountId), { fingerprint: str(fingerprint), asOf: new Date(num(asOfMs)) }]));
 }
 
 /**
@@ -77,13 +69,7 @@ export async function writeSnapshots(tx: Tx, runId: number, asOf: Date, rows: re
           score = EXCLUDED.score, band = EXCLUDED.band, fingerprint = EXCLUDED.fingerprint
         WHERE cur.as_of <= EXCLUDED.as_of)
       SELECT coalesce(json_agg(json_build_array(account_id, id::text)), '[]')::text AS ids FROM written`;
-    const pairs: unknown = JSON.parse(result?.ids ?? '[]');
-    if (!Array.isArray(pairs)) throw new TypeError('written snapshot ids did not come back as a JSON array');
-    for (const pair of pairs) {
-      const [accountId, id]: unknown[] = Array.isArray(pair) ? pair : [];
-      if (typeof accountId !== 'number' || typeof id !== 'string') throw new TypeError(`unexpected written snapshot: ${JSON.stringify(pair)}`);
-      written.set(accountId, BigInt(id));
-    }
+    for (const [accountId, id] of parseJsonRows(result?.ids)) written.set(num(accountId), BigInt(str(id)));
   }
   return written;
 }
