@@ -3,6 +3,7 @@
 import type { AppDeps } from '../app-deps.js';
 import { backfillScores } from '../scoring-run/backfill.js';
 import { recomputeScores, type RecomputeResult, type RunTrigger } from '../scoring-run/recompute.js';
+import { judgesThePresent } from './live-judgement.js';
 import { recordRunAlerts } from './record-run-alerts.js';
 
 const DAY_MS = 86_400_000;
@@ -14,9 +15,11 @@ export type RecomputeDepsWithAlerts = Pick<AppDeps, 'db' | 'clock' | 'logger' | 
 export async function runRecomputeAndAlerts(
   deps: RecomputeDepsWithAlerts,
   options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[] },
-): Promise<{ ran: true; result: RecomputeResult } | { ran: false }> {
+): Promise<{ ran: true; result: RecomputeResult; judgedAlerts: boolean } | { ran: false }> {
+  const asOf = options.asOf ?? deps.clock();
+  // A past date is history: its snapshots are written, but no alert is opened, changed or sent for it.
+  const live = judgesThePresent(asOf, deps.clock());
   const outcome = await deps.db.tryWithLock('recompute', async () => {
-    const asOf = options.asOf ?? deps.clock();
     // A replica that wakes for a tick after another finished it must not run it again.
     if (options.trigger === 'schedule' && (await deps.db.prisma.scoreRun.count({ where: { trigger: 'schedule', asOf, status: 'completed' } })) > 0) return null;
     await backfillFirstRun(deps, asOf, options.accountIds);
@@ -24,12 +27,12 @@ export async function runRecomputeAndAlerts(
       trigger: options.trigger,
       asOf,
       ...(options.accountIds ? { accountIds: options.accountIds } : {}),
-      afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }),
+      ...(live ? { afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }) } : {}),
     });
   });
   if (!outcome.ran || outcome.value === null) return { ran: false };
-  deps.outbox.notify();
-  return { ran: true, result: outcome.value };
+  if (live) deps.outbox.notify();
+  return { ran: true, result: outcome.value, judgedAlerts: live };
 }
 
 /**

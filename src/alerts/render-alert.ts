@@ -9,6 +9,7 @@ import { decodeComponents } from '../scoring/component-codec.js';
 import { alertMessage } from '../slack/views/alert-message.js';
 import type { SlackMessage } from '../slack/views/health-views.js';
 import { alertReasonSchema, alertTriggersSchema } from './alert-types.js';
+import { judgedDayIfNotToday } from './live-judgement.js';
 
 export async function renderAlert(prisma: Prisma, alertId: number, now: Date): Promise<SlackMessage> {
   const alert = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, include: { account: true } });
@@ -35,5 +36,6 @@ export async function renderAlert(prisma: Prisma, alertId: number, now: Date): P
     claimedAt: alert.claimedAt,
     resolvedBy: alert.resolvedBy,
     resolvedAt: alert.resolvedAt,
+    judgedOn: judgedDayIfNotToday(snapshot?.asOf ?? alert.createdAt, now),
   });
 }

@@ -11,12 +11,15 @@ export const recomputeCommand: CliCommand = {
   usage: `account-health recompute [--as-of DATE]
 account-health recompute --backfill --from DATE [--to DATE] [--step-days N]
 
---as-of (a past date or time) scores as of then instead of now; a future date is refused.
 Scores every active account with its segment's model, stores the snapshots,
 opens or updates alerts in the same transaction, and — when SLACK_BOT_TOKEN is
-set — delivers the alerts that are due. With --backfill, scores past dates
-(every --step-days, default 7) from the history already in the database, so
-trends exist from the day history is imported; existing snapshots are kept.`,
+set — delivers the alerts that are due.
+--as-of (a past date or time) scores as of then instead of now, as history only:
+no alert is opened, updated, resolved or delivered for a past date (alerts are
+news about the present); a future date is refused. With --backfill, scores past
+dates (every --step-days, default 7) from the history already in the database,
+so trends exist from the day history is imported; existing snapshots are kept;
+it never touches alerts either.`,
   async run(args, config, io) {
     const parsed = parseArgs(args, { values: ['as-of', 'from', 'to', 'step-days'], switches: ['backfill'] });
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
@@ -53,6 +56,10 @@ trends exist from the day history is imported; existing snapshots are kept.`,
       }
       const r = outcome.result;
       const bands = Object.entries(r.byBand).map(([band, n]) => `${band.replace('_', ' ')} ${n}`).join(', ');
+      if (!outcome.judgedAlerts) {
+        io.out(`Scored ${r.accountsScored} accounts as of ${r.asOf.toISOString()} (${bands}) in ${r.durationMs} ms, as history: a past date opens, updates, resolves and sends no alerts.`);
+        return 0;
+      }
       io.out(`Scored ${r.accountsScored} accounts as of ${r.asOf.toISOString()} (${bands}) in ${r.durationMs} ms; ${r.alertsOpened} alert(s) opened.`);
       if (!deps.slackConfigured) {
         io.out('SLACK_BOT_TOKEN is not set: alerts are stored and will be posted by `serve`.');

@@ -26,13 +26,16 @@ export interface AlertMessageData {
   claimedAt: Date | null;
   resolvedBy: string | null;
   resolvedAt: Date | null;
+  /** The day (YYYY-MM-DD) the alert's scores were judged at, when that is not today; null when it is today. */
+  judgedOn?: string | null;
 }
 
 const time = (d: Date) => `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
 
 export function alertMessage(a: AlertMessageData): SlackMessage {
   const closed = a.state === 'resolved' || a.state === 'auto_resolved';
-  const title = `${closed ? '✅' : '⚠️'} ${a.accountName}: health ${closed ? 'alert closed' : 'fell'} — ${formatScore(a.score)} (${BAND_LABEL[a.band]})`;
+  const judged = a.judgedOn ? ` — as of ${a.judgedOn}` : '';
+  const title = `${closed ? '✅' : '⚠️'} ${a.accountName}: health ${closed ? 'alert closed' : 'fell'} — ${formatScore(a.score)} (${BAND_LABEL[a.band]})${judged}`;
   const blocks: KnownBlock[] = [header(title)];
   blocks.push(section(`${BAND_EMOJI[a.band]} *${formatScore(a.score)}* — ${BAND_LABEL[a.band]}\n${a.triggers.map((t) => `• ${escapeMrkdwn(describeTrigger(t, (k) => a.metricLabel(k).label))}`).join('\n')}`));
   if (a.reason.changes.length > 0) {
