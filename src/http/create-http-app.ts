@@ -9,14 +9,19 @@ const apiRoutes: MountRoutes[] = [
   mountIngestRoutes,
 ];
 
-export function createHttpApp(deps: AppDeps): Express {
+export interface HttpAppOptions {
+  /** Slack's verdict on the credentials, reported by /healthz ("unverified" while Slack is out of reach). */
+  slackState?: () => string;
+}
+
+export function createHttpApp(deps: AppDeps, options: HttpAppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
 
   app.get('/healthz', async (_req, res) => {
     try {
       await deps.db.ping();
-      res.status(200).json({ ok: true, database: deps.db.kind });
+      res.status(200).json({ ok: true, database: deps.db.kind, ...(options.slackState ? { slack: options.slackState() } : {}) });
     } catch (error) {
       deps.logger.warn('health check: database unreachable', { error });
       res.status(503).json({ ok: false, error: 'database unreachable' });

@@ -10,6 +10,7 @@ import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { configuredSecrets, createLogger, type Level, type Logger } from '../logger.js';
 import { createSlackApp } from '../slack/create-slack-app.js';
+import { classifySlackFailure, SlackConnection, type Backoff, type SlackAttempt } from '../slack/slack-connection.js';
 import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
 
@@ -31,6 +32,8 @@ export interface ServerOptions {
   unhandledRequestTimeoutMillis?: number;
   /** Tests drive jobs explicitly; serve runs them on their schedules. */
   runBackgroundJobs?: boolean;
+  /** Retry pacing while Slack is unreachable (tests shorten it). */
+  slackBackoff?: Backoff;
 }
 
 export interface RunningServer {
@@ -38,6 +41,8 @@ export interface RunningServer {
   port: number;
   deps: AppDeps;
   app: App;
+  /** Slack's verdict on the credentials: unverified while Slack is out of reach. */
+  slack: SlackConnection;
   jobs: BackgroundJobs | null;
   /** Stops taking requests, lets in-flight work finish, stops jobs, closes the database. */
   stop(): Promise<void>;
@@ -63,21 +68,48 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       slack: createSlackClient(mode.botToken, config, logger, tuning),
       outbox: new OutboxSignal(),
     };
-    const httpApp = createHttpApp(deps);
+    const apiUrl = config.SLACK_API_URL ?? 'https://slack.com/api/';
+    let socketStarted = false;
+    // Declared before the app so authorize can read it; the attempt closes over the app below.
+    let slack: SlackConnection | null = null;
+    const httpApp = createHttpApp(deps, { slackState: () => slack?.state ?? 'unverified' });
     const app = createSlackApp({
       mode,
       deps,
       http: httpApp,
       tuning,
+      identity: () => ({ botUserId: slack?.botUserId, botId: slack?.botId }),
       ...(options.unhandledRequestTimeoutMillis ? { unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis } : {}),
     });
-    await app.init().catch((error: unknown) => {
-      throw describeSlackStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
-    });
-    if (mode.kind === 'socket') {
-      await app.start().catch((error: unknown) => {
-        throw describeSocketModeStartupError(error, config.SLACK_API_URL ?? 'https://slack.com/api/');
-      });
+    await app.init();
+    // Verification is one call with no retries of its own: the connection paces the retries.
+    const verifier = createSlackClient(mode.botToken, config, logger, { retries: 0, timeoutMs: tuning.timeoutMs });
+    const attempt = async (): Promise<SlackAttempt> => {
+      let identity: { botUserId?: string | undefined; botId?: string | undefined };
+      try {
+        const answer = await verifier.auth.test();
+        identity = { botUserId: answer.user_id, botId: answer.bot_id };
+      } catch (error) {
+        return classifySlackFailure(error) === 'rejected' ? { kind: 'rejected', error: describeSlackStartupError(error) } : { kind: 'unreachable', error };
+      }
+      if (mode.kind === 'socket' && !socketStarted) {
+        try {
+          await app.start();
+          socketStarted = true;
+        } catch (error) {
+          return classifySlackFailure(error) === 'rejected' ? { kind: 'rejected', error: describeSocketModeStartupError(error) } : { kind: 'unreachable', error };
+        }
+      }
+      return { kind: 'verified', ...identity };
+    };
+    const connection = new SlackConnection(attempt, logger, options.slackBackoff);
+    slack = connection;
+    const first = await connection.check();
+    // Only Slack saying the token is invalid stops start-up; an outage must not take the API and scheduler down with it.
+    if (first.kind === 'rejected') throw first.error;
+    if (first.kind === 'unreachable') {
+      logger.warn(`Slack is unreachable at ${apiUrl}: serving the ingestion API and the scheduler anyway; Slack features resume once it answers (retrying in the background)`, { error: first.error });
+      connection.retryInBackground();
     }
 
     const server = http.createServer(httpApp);
@@ -91,36 +123,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const stop = () => {
       stopping ??= (async () => {
         logger.info('shutting down');
+        connection.stop();
         await jobs?.stop();
         server.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.once('close', () => resolve()));
-        if (mode.kind === 'socket') await app.stop();
+        if (socketStarted) await app.stop();
         if (ownsDb) await db.close();
       })();
       return stopping;
     };
-    return { url: `http://127.0.0.1:${port}`, port, deps, app, jobs, stop };
+    return { url: `http://127.0.0.1:${port}`, port, deps, app, slack: connection, jobs, stop };
   } catch (error) {
     if (ownsDb) await db.close();
     throw error;
   }
 }
 
-/** Bolt's init calls auth.test; turn its failures into one actionable line. */
-function describeSlackStartupError(error: unknown, apiUrl: string): Error {
+/** auth.test refused the bot token: one actionable line. */
+function describeSlackStartupError(error: unknown): Error {
   const detail = error instanceof Error ? error.message : String(error);
-  if (/invalid_auth|not_authed|token_revoked|account_inactive/.test(detail)) {
-    return new ConfigError('SLACK_BOT_TOKEN', `was rejected by Slack (${detail})`);
-  }
-  return new StartupError(`Could not reach Slack at ${apiUrl} to verify SLACK_BOT_TOKEN (auth.test): ${detail}`, { cause: error });
+  return new ConfigError('SLACK_BOT_TOKEN', `was rejected by Slack (${detail})`);
 }
 
-/** Socket Mode's start calls apps.connections.open with the app token; same idea. */
-function describeSocketModeStartupError(error: unknown, apiUrl: string): Error {
+/** Socket Mode's start (apps.connections.open) refused the app token; same idea. */
+function describeSocketModeStartupError(error: unknown): Error {
   const detail = error instanceof Error ? error.message : String(error);
-  if (/invalid_auth|not_authed|token_revoked|account_inactive|not_allowed_token_type/.test(detail)) {
-    return new ConfigError('SLACK_APP_TOKEN', `was rejected by Slack (${detail}); it must be an app-level token with the connections:write scope`);
-  }
-  return new StartupError(`Could not open a Socket Mode connection through ${apiUrl} (apps.connections.open): ${detail}`, { cause: error });
+  return new ConfigError('SLACK_APP_TOKEN', `was rejected by Slack (${detail}); it must be an app-level token with the connections:write scope`);
 }

@@ -15,6 +15,8 @@ export interface SlackAppOptions {
   tuning: SlackClientTuning;
   /** How long an unanswered request waits before Bolt gives up (default ≈3 s, as Slack does). */
   unhandledRequestTimeoutMillis?: number;
+  /** The bot's ids once Slack has verified the token (see slack-connection.ts); unknown while Slack is unreachable. */
+  identity: () => { botUserId?: string | undefined; botId?: string | undefined };
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -23,10 +25,16 @@ export function createSlackApp(options: SlackAppOptions): App {
   const { mode, deps } = options;
   const logger = toBoltLogger(deps.logger, deps.config.LOG_LEVEL as Level);
   const clientOptions = slackClientOptions(deps.config, deps.logger, options.tuning);
+  // Our own authorize instead of \`token\`: Bolt would otherwise call auth.test itself at init (and fail
+  // start-up when Slack is out of reach). serve verifies the token in the background instead.
+  const authorize = async () => {
+    const { botUserId, botId } = options.identity();
+    return { botToken: mode.botToken, ...(botUserId ? { botUserId } : {}), ...(botId ? { botId } : {}) };
+  };
   const app =
     mode.kind === 'http'
       ? new App({
-          token: mode.botToken,
+          authorize,
           receiver: new ExpressReceiver({
             signingSecret: mode.signingSecret,
             endpoints: SLACK_EVENTS_PATH,
@@ -41,7 +49,7 @@ export function createSlackApp(options: SlackAppOptions): App {
           deferInitialization: true,
         })
       : new App({
-          token: mode.botToken,
+          authorize,
           appToken: mode.appToken,
           socketMode: true,
           clientOptions,

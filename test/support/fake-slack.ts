@@ -66,7 +66,8 @@ export class FakeSlack {
   private waiters: (() => void)[] = [];
   url = '';
 
-  async start(): Promise<this> {
+  /** `port` 0 picks a free one; a fixed port lets a test bring "Slack" up where a server already expects it. */
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });
@@ -77,10 +78,9 @@ export class FakeSlack {
     // then gets "fetch failed". Slack keeps them longer; so does the fake, so
     // tests see the faults they script, not this race.
     this.server.keepAliveTimeout = 60_000;
-    this.server.listen(0, '127.0.0.1');
+    this.server.listen(port, '127.0.0.1');
     await once(this.server, 'listening');
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
