@@ -27,4 +27,12 @@ export interface AppDeps {
   /** Bot-token Web API client honouring SLACK_API_URL. */
   slack: WebClient;
   outbox: OutboxSignal;
+  /** Rescores the accounts an ingestion touched within seconds (serve); absent where nothing rescores in the background. */
+  rescore?: Rescorer;
+}
+
+export interface Rescorer {
+  add(accountIds: Iterable<number>): void;
+  /** The touched accounts' scores reflect the data within about this many seconds. */
+  readonly withinSeconds: number;
 }

@@ -2,9 +2,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { importCsv } from '../ingest/import-csv.js';
 import { CsvHeaderError } from '../ingest/parse-csv.js';
-import { UsageError, withDatabase, type CliCommand } from './command.js';
+import { rescoreAccountsWhenFree } from '../jobs/rescore-queue.js';
+import { createLogger } from '../logger.js';
+import { cliDeps, UsageError, withDatabase, type CliCommand } from './command.js';
 
 const SHOWN = 50;
+/** How long an import waits for a recomputation running elsewhere (PostgreSQL) before leaving the rescore to the schedule. */
+const RESCORE_WAIT_MS = 120_000;
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -49,7 +53,13 @@ Exit code 0 when every row loaded, 1 when some were rejected.`,
           for (const s of summary.supersededRows.slice(0, SHOWN)) io.err(`  line ${s.at}: superseded by line ${s.by}`);
           if (summary.superseded > SHOWN) io.err(`  … and ${summary.superseded - SHOWN} more superseded rows`);
         }
-        if (kind === 'metrics' && summary.loaded > 0) io.out('Run `account-health recompute` (or wait for the schedule) to update the scores.');
+        if (summary.accountIds.size > 0) {
+          // The scores reflect the file as it finishes, not at the next scheduled tick.
+          const deps = { ...cliDeps(config, db), logger: createLogger({ level: 'warn' }) };
+          const rescored = await rescoreAccountsWhenFree(deps, [...summary.accountIds], RESCORE_WAIT_MS);
+          if (rescored.ran) io.out(`Rescored the ${rescored.accountsScored} account(s) this import touched; ${rescored.alertsOpened} alert(s) opened${rescored.alertsOpened > 0 ? ' (serve posts them)' : ''}.`);
+          else io.out('Another recomputation kept the scores busy; the next scheduled run (or `account-health recompute`) scores the imported accounts.');
+        }
         return summary.rejected > 0 ? 1 : 0;
       } catch (error) {
         if (error instanceof CsvHeaderError) {

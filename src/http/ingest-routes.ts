@@ -44,11 +44,14 @@ export function mountIngestRoutes(router: Router, deps: AppDeps): void {
         const outcome = await ingest(parsed.valid);
         const errors = [...parsed.errors.map((e) => ({ index: e.at, error: e.error })), ...outcome.errors.map((e) => ({ index: e.at, error: e.error }))].sort((a, b) => a.index - b.index);
         const counts = { loaded: outcome.loaded, inserted: outcome.inserted, updated: outcome.updated, rejected: errors.length };
+        // The touched accounts are rescored within seconds, not at the next scheduled tick; the answer says when.
+        if (deps.rescore && outcome.accountIds.length > 0) deps.rescore.add(outcome.accountIds);
+        const rescore = deps.rescore && outcome.accountIds.length > 0 ? { rescore: { accounts: outcome.accountIds.length, withinSeconds: deps.rescore.withinSeconds } } : {};
         log.info('ingested', { path: req.path, token: res.locals.tokenName, ...counts, superseded: outcome.superseded.length });
         // An item repeating an earlier item's key replaces it: say which, so a sender can find the duplicate.
         const superseded = outcome.superseded.length > 0 ? { superseded: outcome.superseded.length, supersededItems: outcome.superseded.map((s) => ({ index: s.at, by: s.by })) } : {};
-        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors, ...superseded });
-        res.status(200).json({ ...counts, ...superseded });
+        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors, ...superseded, ...rescore });
+        res.status(200).json({ ...counts, ...superseded, ...rescore });
       } catch (error) {
         next(error);
       }

@@ -18,6 +18,8 @@ export interface ImportSummary {
   superseded: number;
   /** The first MAX_LISTED of them, by line. */
   supersededRows: Superseded<number>[];
+  /** Accounts whose stored data the import changed: what to rescore when it finishes. */
+  accountIds: Set<number>;
 }
 
 const BATCH = 5_000;
@@ -54,7 +56,7 @@ function driverMessage(message: string): string {
 }
 
 export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
-  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [] };
+  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [], accountIds: new Set() };
   const tracker = new DuplicateTracker<number>();
   const reject = (line: number, error: string) => {
     summary.rejected += 1;
@@ -69,6 +71,7 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource,
     for (const e of outcome.errors) reject(e.at, e.error);
     summary.superseded += outcome.superseded.length;
     summary.supersededRows.push(...outcome.superseded.slice(0, MAX_LISTED - summary.supersededRows.length));
+    for (const id of outcome.accountIds) summary.accountIds.add(id);
     onProgress?.(summary);
   };
   const write = async <R>(batch: CsvBatch<R>, ingest: (rows: { at: number; row: R }[]) => Promise<BatchOutcome<number>>) => {

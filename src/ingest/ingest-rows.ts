@@ -22,6 +22,8 @@ export interface BatchOutcome<Position> {
   errors: RowError<Position>[];
   /** Earlier rows replaced by a later row with the same key (this batch or an earlier one of the same file). */
   superseded: Superseded<Position>[];
+  /** The accounts whose stored data this batch changed: what needs rescoring now. */
+  accountIds: number[];
 }
 
 /**
@@ -29,8 +31,8 @@ export interface BatchOutcome<Position> {
  * earlier batch of the same file updates a row this file inserted, so it is
  * neither a new load nor an update of stored data.
  */
-function outcome<P>(written: { inserted: number; updated: number }, rows: number, withinBatch: number, acrossBatches: number, errors: RowError<P>[], superseded: Superseded<P>[]): BatchOutcome<P> {
-  return { loaded: rows - withinBatch - acrossBatches, inserted: written.inserted, updated: written.updated - acrossBatches, errors, superseded };
+function outcome<P>(written: { inserted: number; updated: number }, rows: number, withinBatch: number, acrossBatches: number, errors: RowError<P>[], superseded: Superseded<P>[], accountIds: number[]): BatchOutcome<P> {
+  return { loaded: rows - withinBatch - acrossBatches, inserted: written.inserted, updated: written.updated - acrossBatches, errors, superseded, accountIds };
 }
 
 /** Splits repeats into those within `rows` and those of an earlier batch. */
@@ -52,22 +54,23 @@ function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTra
 }
 
 export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
-  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [] };
+  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [], accountIds: [] };
   const repeats = findSuperseded(rows.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
   const ids = [...new Set(rows.map((r) => r.row.externalId))];
   const written = await prisma.$transaction(
     async (tx) => {
       const existing = await tx.account.count({ where: { externalId: { in: ids } } });
       const total = await upsertAccounts(tx, rows.map((r) => r.row));
-      return { inserted: total - existing, updated: existing };
+      const touched = await tx.account.findMany({ where: { externalId: { in: ids } }, select: { id: true } });
+      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id) };
     },
     { timeout: 120_000 },
   );
-  return outcome(written, rows.length, repeats.withinBatch, repeats.acrossBatches, [], repeats.superseded);
+  return outcome(written, rows.length, repeats.withinBatch, repeats.acrossBatches, [], repeats.superseded, written.accountIds);
 }
 
 export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
-  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [] };
+  if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [], accountIds: [] };
   await ensureCatalogueAndModels(prisma);
   const ranges = await loadMetricRanges(prisma);
   const resolutions = await resolveAccountRefs(prisma, rows.map((r) => r.row.accountRef));
@@ -84,5 +87,5 @@ export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: Metri
   }
   const repeats = findSuperseded(good.map(({ at, input }) => ({ at, key: `${input.accountId}\u0000${input.metricKey}\u0000${input.observedAt.getTime()}` })), tracker);
   const written = await prisma.$transaction((tx) => upsertObservations(tx, good.map((g) => g.input), source), { timeout: 120_000 });
-  return outcome(written, good.length, repeats.withinBatch, repeats.acrossBatches, errors, repeats.superseded);
+  return outcome(written, good.length, repeats.withinBatch, repeats.acrossBatches, errors, repeats.superseded, [...new Set(good.map((g) => g.input.accountId))]);
 }

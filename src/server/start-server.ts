@@ -13,6 +13,7 @@ import { createSlackApp } from '../slack/create-slack-app.js';
 import { classifySlackFailure, SlackConnection, type Backoff, type SlackAttempt } from '../slack/slack-connection.js';
 import { createSlackClient, DEFAULT_SLACK_TUNING, type SlackClientTuning } from '../slack/web-client.js';
 import { startBackgroundJobs, type BackgroundJobs } from '../jobs/start-background-jobs.js';
+import { RescoreQueue, type RescorePacing } from '../jobs/rescore-queue.js';
 
 /** Start-up failed for a reason the operator can fix; printed as one line. */
 export class StartupError extends Error {
@@ -34,6 +35,8 @@ export interface ServerOptions {
   runBackgroundJobs?: boolean;
   /** Retry pacing while Slack is unreachable (tests shorten it). */
   slackBackoff?: Backoff;
+  /** Rescore the accounts an ingestion touched within seconds (default: when background jobs run). */
+  rescoreOnIngest?: boolean | RescorePacing;
 }
 
 export interface RunningServer {
@@ -68,6 +71,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       slack: createSlackClient(mode.botToken, config, logger, tuning),
       outbox: new OutboxSignal(),
     };
+    const rescoreOption = options.rescoreOnIngest ?? options.runBackgroundJobs !== false;
+    const rescore = rescoreOption === false ? null : new RescoreQueue(deps, rescoreOption === true ? undefined : rescoreOption);
+    if (rescore) deps.rescore = rescore;
     const apiUrl = config.SLACK_API_URL ?? 'https://slack.com/api/';
     let socketStarted = false;
     // Declared before the app so authorize can read it; the attempt closes over the app below.
@@ -128,6 +134,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.once('close', () => resolve()));
+        // After the last request: what it ingested is rescored before the database closes.
+        await rescore?.stop();
         if (socketStarted) await app.stop();
         if (ownsDb) await db.close();
       })();
