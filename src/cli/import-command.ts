@@ -17,8 +17,9 @@ export const importCommand: CliCommand = {
 account-health import metrics FILE.csv
 
 accounts: external_id,name,domain,segment,slack_channel_id,owner_slack_user_id,arr,renewal_date,customer_since,churned_on
-          (external_id and name required; re-import updates by external_id; columns left out
-          of the file keep their stored values, a blank cell clears the value)
+          (external_id required; name required to create an account; re-import updates by
+          external_id; columns left out of the file keep their stored values, a blank cell
+          clears the value — except name, which is kept)
 metrics:  account,metric,value,observed_at
           (account = external_id, domain or name, any case; metric = a key from
           \`account-health metric list\`; values outside the metric's range are rejected;

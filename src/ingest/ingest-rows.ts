@@ -6,7 +6,7 @@ import { describeRangeProblem, loadMetricRanges } from '../models/metric-store.j
 import type { AccountRow, MetricRow } from './row-schemas.js';
 import { resolveAccountRefs } from './resolve-accounts.js';
 import { DuplicateTracker, type Superseded } from './track-duplicates.js';
-import { upsertAccounts } from './write-accounts.js';
+import { upsertAccounts, type AccountInput } from './write-accounts.js';
 import { upsertObservations, type ObservationInput } from './write-observations.js';
 
 export interface RowError<Position> {
@@ -55,18 +55,41 @@ function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTra
 
 export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
   if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [], accountIds: [] };
-  const repeats = findSuperseded(rows.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
-  const ids = [...new Set(rows.map((r) => r.row.externalId))];
   const written = await prisma.$transaction(
     async (tx) => {
-      const existing = await tx.account.count({ where: { externalId: { in: ids } } });
-      const total = await upsertAccounts(tx, rows.map((r) => r.row));
-      const touched = await tx.account.findMany({ where: { externalId: { in: ids } }, select: { id: true } });
-      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id) };
+      const stored = await tx.account.findMany({ where: { externalId: { in: [...new Set(rows.map((r) => r.row.externalId))] } }, select: { externalId: true, name: true } });
+      const { good, errors } = nameEachRow(rows, new Map(stored.map((a) => [a.externalId, a.name])));
+      const ids = [...new Set(good.map((r) => r.row.externalId))];
+      const existing = stored.filter((a) => ids.includes(a.externalId)).length;
+      const total = await upsertAccounts(tx, good.map((r) => r.row));
+      const touched = ids.length === 0 ? [] : await tx.account.findMany({ where: { externalId: { in: ids } }, select: { id: true } });
+      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors };
     },
     { timeout: 120_000 },
   );
-  return outcome(written, rows.length, repeats.withinBatch, repeats.acrossBatches, [], repeats.superseded, written.accountIds);
+  const repeats = findSuperseded(written.good.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
+  return outcome(written, written.good.length, repeats.withinBatch, repeats.acrossBatches, written.errors, repeats.superseded, written.accountIds);
+}
+
+/**
+ * A name is needed only to create an account: a row without one updates the
+ * stored account (keeping its name), or names one an earlier row of the batch
+ * creates; otherwise it is refused, and changes nothing.
+ */
+function nameEachRow<P>(rows: { at: P; row: AccountRow }[], storedNames: Map<string, string>) {
+  const names = new Map(storedNames);
+  const good: { at: P; row: AccountInput }[] = [];
+  const errors: RowError<P>[] = [];
+  for (const { at, row } of rows) {
+    const name = row.name ?? names.get(row.externalId);
+    if (name === undefined) {
+      errors.push({ at, error: `name is required to create account "${row.externalId}" (no account has this external_id yet)` });
+      continue;
+    }
+    names.set(row.externalId, name);
+    good.push({ at, row: { ...row, name } });
+  }
+  return { good, errors };
 }
 
 export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {

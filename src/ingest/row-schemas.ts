@@ -18,7 +18,8 @@ import {
 } from './parse-fields.js';
 
 export const ACCOUNT_COLUMNS = ['external_id', 'name', 'domain', 'segment', 'slack_channel_id', 'owner_slack_user_id', 'arr', 'renewal_date', 'customer_since', 'churned_on'] as const;
-export const ACCOUNT_REQUIRED_COLUMNS = ['external_id', 'name'] as const;
+/** `name` is needed only to create an account (checked when written); an update may leave it out. */
+export const ACCOUNT_REQUIRED_COLUMNS = ['external_id'] as const;
 export const METRIC_COLUMNS = ['account', 'metric', 'value', 'observed_at'] as const;
 
 /** Contract dates: a customer since 1950 is plausible, a year 0202 is a typo. */
@@ -54,7 +55,7 @@ export const accountRowSchema = z
   .strictObject(
     {
       external_id: requiredField('external_id', identifier('external_id', 128)),
-      name: requiredField('name', text('name', 200)),
+      name: optionalField(text('name', 200)),
       domain: optionalField(domain),
       segment: optionalField(segment),
       slack_channel_id: optionalField(slackId('slack_channel_id', 'channel')),
@@ -71,7 +72,8 @@ export const accountRowSchema = z
   // column, so columns left out of the file keep their stored values.
   .transform((r) => ({
     externalId: r.external_id,
-    name: r.name,
+    // A name cannot be cleared: left out, blank or null, the stored name is kept (and a new account is refused).
+    name: r.name ?? undefined,
     domain: r.domain,
     segment: r.segment,
     slackChannelId: r.slack_channel_id,

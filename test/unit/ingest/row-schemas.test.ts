@@ -20,6 +20,10 @@ describe('account rows', () => {
     expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(8);
   });
 
+  it('leaves a missing, blank or null name undefined: the stored name is kept (a new account needs one, checked when written)', () => {
+    for (const name of [undefined, '   ', null]) expect(parseAccount({ name })).toEqual({ row: expect.objectContaining({ name: undefined }) });
+  });
+
   it.each([
     ['external_id', '  A-7  ', 'externalId', 'A-7'],
     ['external_id', 12345, 'externalId', '12345'],
@@ -69,7 +73,6 @@ describe('account rows', () => {
   it.each([
     [{ external_id: '' }, 'external_id is required'],
     [{ external_id: 'x'.repeat(129) }, 'external_id is at most 128 characters (got 129)'],
-    [{ name: '   ' }, 'name is required'],
     [{ name: 'n'.repeat(201) }, 'name is at most 200 characters (got 201)'],
     [{ name: 42 }, 'name must be text, not 42'],
     [{ domain: 'bob@acme.com' }, 'domain "bob@acme.com" looks like an e-mail address; give only the domain, like acme.com'],
@@ -105,8 +108,8 @@ describe('account rows', () => {
   });
 
   it('reports every bad field of a row at once, in column order', () => {
-    expect(parseAccount({ name: '', arr: 'abc', renewal_date: '2026-02-30' })).toEqual({
-      error: 'name is required; arr "abc" is not a number; renewal_date "2026-02-30" is not a valid date (February 2026 has 28 days)',
+    expect(parseAccount({ name: 42, arr: 'abc', renewal_date: '2026-02-30' })).toEqual({
+      error: 'name must be text, not 42; arr "abc" is not a number; renewal_date "2026-02-30" is not a valid date (February 2026 has 28 days)',
     });
   });
 
