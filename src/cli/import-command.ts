@@ -46,6 +46,7 @@ Exit code 0 when every row loaded, 1 when some were rejected.`,
         });
         if (io.isTty) process.stdout.write('\n');
         io.out(`${kind}: ${summary.rowsRead} rows read, ${summary.loaded} loaded (${summary.inserted} new, ${summary.updated} updated), ${summary.rejected} rejected.`);
+        for (const note of summary.notes) io.err(`note: ${note}`);
         for (const e of summary.errors.slice(0, SHOWN)) io.err(`  line ${e.line}: ${e.error}`);
         if (summary.rejected > SHOWN) io.err(`  … and ${summary.rejected - SHOWN} more rejected rows`);
         if (summary.superseded > 0) {

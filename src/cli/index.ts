@@ -2,8 +2,18 @@
 // Entry point of the `account-health` command (package.json bin, npm start).
 import { runCli } from './run-cli.js';
 
+// `account-health demo | head`: once the reader leaves, writes fail with EPIPE. That must
+// not crash the command half-way through its work: it finishes, it just stops printing.
+let stdoutOpen = true;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutOpen = false;
+});
+
 runCli(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
+  out: (line) => {
+    if (stdoutOpen) process.stdout.write(`${line}\n`);
+  },
   err: (line) => process.stderr.write(`${line}\n`),
   isTty: process.stdout.isTTY === true,
 }).then(

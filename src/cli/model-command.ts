@@ -5,11 +5,12 @@ import type { Database } from '../db/database.js';
 import { createLogger } from '../logger.js';
 import { ensureCatalogueAndModels, InvalidModelError, listModelVersions, loadActiveModels, restoreModelVersion, saveModelVersion, stripVersion, UnknownModelError } from '../models/model-store.js';
 import { MODEL_EXPORT_FORMAT, modelExportSchema, toModelIssues } from '../scoring/model-schema.js';
+import { cliActor } from './cli-actor.js';
 import { cliDeps, UsageError, withDatabase, type CliCommand, type CliIo } from './command.js';
 import { describeEvaluation, evaluateModel } from '../tuning/evaluate-model.js';
 import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../tuning/recompute-after-model-change.js';
 
-const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
+const actor = cliActor;
 
 export const modelCommand: CliCommand = {
   name: 'model',
@@ -51,11 +52,17 @@ delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
           case 'import': {
             const [file] = rest;
             if (!file) throw new UsageError('name the JSON file to import');
+            const text = await readFile(file, 'utf8').catch((error: unknown) => {
+              const code = error instanceof Error && 'code' in error ? error.code : undefined;
+              io.err(code === 'ENOENT' ? `${file} does not exist` : code === 'EISDIR' ? `${file} is a directory; name a model JSON file` : `cannot read ${file} (${error instanceof Error ? error.message : String(error)})`);
+              return null;
+            });
+            if (text === null) return 1;
             let raw: unknown;
             try {
-              raw = JSON.parse(await readFile(file, 'utf8'));
+              raw = JSON.parse(text);
             } catch (error) {
-              io.err(`${file}: not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+              io.err(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
               return 1;
             }
             const parsed = modelExportSchema.safeParse(raw);

@@ -10,11 +10,13 @@ import { upsertAccounts } from '../ingest/write-accounts.js';
 import { upsertObservations, type ObservationInput } from '../ingest/write-observations.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { backfillScores } from '../scoring-run/backfill.js';
-import { recomputeScores, type AfterSnapshots, type RecomputeResult } from '../scoring-run/recompute.js';
+import { recomputeScores, type AfterSnapshots, type RecomputeResult, type Tx } from '../scoring-run/recompute.js';
 import { DEMO_ID_PREFIX, generatePortfolio, type Trajectory } from './generate-portfolio.js';
 
 const DAY_MS = 86_400_000;
 const BATCH = 10_000;
+/** The largest demo (200,000 accounts, ~100 M observations) loads in one transaction. */
+const LOAD_TIMEOUT_MS = 60 * 60_000;
 
 export class DemoRefusedError extends Error {
   constructor(realAccounts: number, examples: string[]) {
@@ -47,31 +49,39 @@ export async function loadDemo(
   const today = utcDay(asOf);
   await refuseRealAccounts(deps.db);
   await ensureCatalogueAndModels(prisma);
-  const removed = await removeEarlierDemo(deps.db);
-  if (removed > 0) options.onProgress?.(`replaced the earlier demo's history (${removed} observations)`);
   const portfolio = generatePortfolio({ seed: options.seed, asOf, ...(options.accounts ? { accounts: options.accounts } : {}) });
-  await upsertAccounts(prisma, portfolio.accounts);
-  const ids = new Map(
-    // An array parameter, not an IN list: up to 200,000 demo accounts, past the 32,767 bind parameters a statement may carry.
-    (await prisma.$queryRaw<{ id: number; external_id: string }[]>`SELECT id, external_id FROM accounts WHERE external_id = ANY(${portfolio.accounts.map((a) => a.externalId)}::text[])`).map((a) => [a.external_id, a.id]),
+  // All or nothing: an interrupted load (Ctrl-C, \`npm run demo | head\` closing the pipe, a full disk)
+  // leaves the earlier state, never a demo with half its history.
+  const loaded = await prisma.$transaction(
+    async (tx) => {
+      const removed = await removeEarlierDemo(tx);
+      await upsertAccounts(tx, portfolio.accounts);
+      const ids = new Map(
+        // An array parameter, not an IN list: up to 200,000 demo accounts, past the 32,767 bind parameters a statement may carry.
+        (await tx.$queryRaw<{ id: number; external_id: string }[]>`SELECT id, external_id FROM accounts WHERE external_id = ANY(${portfolio.accounts.map((a) => a.externalId)}::text[])`).map((a) => [a.external_id, a.id]),
+      );
+      let written = 0;
+      let batch: ObservationInput[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await upsertObservations(tx, batch, 'demo');
+        written += batch.length;
+        batch = [];
+      };
+      for (const o of portfolio.observations()) {
+        const accountId = ids.get(o.externalId);
+        if (accountId === undefined) continue;
+        batch.push({ accountId, metricKey: o.metricKey, value: o.value, observedAt: o.observedAt });
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      return { removed, written };
+    },
+    { timeout: LOAD_TIMEOUT_MS, maxWait: 30_000 },
   );
+  const written = loaded.written;
+  if (loaded.removed > 0) options.onProgress?.(`replaced the earlier demo's history (${loaded.removed} observations)`);
   options.onProgress?.(`loaded ${portfolio.accounts.length} accounts`);
-
-  let written = 0;
-  let batch: ObservationInput[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await upsertObservations(prisma, batch, 'demo');
-    written += batch.length;
-    batch = [];
-  };
-  for (const o of portfolio.observations()) {
-    const accountId = ids.get(o.externalId);
-    if (accountId === undefined) continue;
-    batch.push({ accountId, metricKey: o.metricKey, value: o.value, observedAt: o.observedAt });
-    if (batch.length >= BATCH) await flush();
-  }
-  await flush();
   options.onProgress?.(`loaded ${written} metric observations (52 weeks)`);
 
   await backfillScores(deps, { from: new Date(today.getTime() - 13 * 7 * DAY_MS), to: new Date(today.getTime() - 7 * DAY_MS), stepDays: 7 });
@@ -90,19 +100,14 @@ async function refuseRealAccounts(db: Database): Promise<void> {
   throw new DemoRefusedError(real, examples.map((a) => a.externalId));
 }
 
-/** Removes what an earlier demo run generated; returns how many observations went. */
-async function removeEarlierDemo(db: Database): Promise<number> {
-  return db.prisma.$transaction(
-    async (tx) => {
-      // Alerts and snapshots were derived from the old history; the new run derives them again.
-      await tx.$executeRaw`DELETE FROM alerts WHERE account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
-      await tx.$executeRaw`DELETE FROM score_snapshots WHERE account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
-      // Sentiment recorded in Slack on a demo account is someone's input: only generated observations go.
-      const removed = await tx.$executeRaw`
-        DELETE FROM metric_observations WHERE source = 'demo' AND account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
-      await tx.$executeRaw`DELETE FROM score_runs r WHERE r.trigger IN ('demo', 'backfill') AND NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.run_id = r.id)`;
-      return removed;
-    },
-    { timeout: 300_000 },
-  );
+/** Removes what an earlier demo run generated (inside the load's transaction); returns how many observations went. */
+async function removeEarlierDemo(tx: Tx): Promise<number> {
+  // Alerts and snapshots were derived from the old history; the new run derives them again.
+  await tx.$executeRaw`DELETE FROM alerts WHERE account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
+  await tx.$executeRaw`DELETE FROM score_snapshots WHERE account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
+  // Sentiment recorded in Slack on a demo account is someone's input: only generated observations go.
+  const removed = await tx.$executeRaw`
+    DELETE FROM metric_observations WHERE source = 'demo' AND account_id IN (SELECT id FROM accounts WHERE external_id LIKE ${demoPattern})`;
+  await tx.$executeRaw`DELETE FROM score_runs r WHERE r.trigger IN ('demo', 'backfill') AND NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.run_id = r.id)`;
+  return removed;
 }

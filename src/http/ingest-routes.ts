@@ -50,15 +50,16 @@ export function mountIngestRoutes(router: Router, deps: AppDeps): void {
         log.info('ingested', { path: req.path, token: res.locals.tokenName, ...counts, superseded: outcome.superseded.length });
         // An item repeating an earlier item's key replaces it: say which, so a sender can find the duplicate.
         const superseded = outcome.superseded.length > 0 ? { superseded: outcome.superseded.length, supersededItems: outcome.superseded.map((s) => ({ index: s.at, by: s.by })) } : {};
-        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors, ...superseded, ...rescore });
-        res.status(200).json({ ...counts, ...superseded, ...rescore });
+        const notes = outcome.notes && outcome.notes.length > 0 ? { notes: outcome.notes } : {};
+        if (errors.length > 0) return void res.status(400).json({ error: `${errors.length} item(s) rejected; the other ${outcome.loaded} were loaded`, ...counts, errors, ...superseded, ...notes, ...rescore });
+        res.status(200).json({ ...counts, ...superseded, ...notes, ...rescore });
       } catch (error) {
         next(error);
       }
     };
 
   router.post('/accounts', authenticate, requireJson, json, handle(parseAccountsBody, (rows) => ingestAccounts(deps.db.prisma, rows)));
-  router.post('/metrics', authenticate, requireJson, json, handle(parseMetricsBody, (rows) => ingestMetrics(deps.db.prisma, rows, 'api')));
+  router.post('/metrics', authenticate, requireJson, json, handle(parseMetricsBody, (rows) => ingestMetrics(deps.db.prisma, rows, 'api', undefined, deps.clock())));
 
   // Turn body-parser failures into our JSON shape; everything else is a 500 that is logged.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -20,6 +20,8 @@ export interface ImportSummary {
   supersededRows: Superseded<number>[];
   /** Accounts whose stored data the import changed: what to rescore when it finishes. */
   accountIds: Set<number>;
+  /** Notes that are not errors (a segment without a model), each once. */
+  notes: string[];
 }
 
 const BATCH = 5_000;
@@ -56,7 +58,7 @@ function driverMessage(message: string): string {
 }
 
 export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource, onProgress?: (summary: ImportSummary) => void): Promise<ImportSummary> {
-  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [], accountIds: new Set() };
+  const summary: ImportSummary = { rowsRead: 0, loaded: 0, inserted: 0, updated: 0, rejected: 0, errors: [], superseded: 0, supersededRows: [], accountIds: new Set(), notes: [] };
   const tracker = new DuplicateTracker<number>();
   const reject = (line: number, error: string) => {
     summary.rejected += 1;
@@ -72,6 +74,7 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource,
     summary.superseded += outcome.superseded.length;
     summary.supersededRows.push(...outcome.superseded.slice(0, MAX_LISTED - summary.supersededRows.length));
     for (const id of outcome.accountIds) summary.accountIds.add(id);
+    for (const note of outcome.notes ?? []) if (!summary.notes.includes(note)) summary.notes.push(note);
     onProgress?.(summary);
   };
   const write = async <R>(batch: CsvBatch<R>, ingest: (rows: { at: number; row: R }[]) => Promise<BatchOutcome<number>>) => {

@@ -24,6 +24,8 @@ export interface BatchOutcome<Position> {
   superseded: Superseded<Position>[];
   /** The accounts whose stored data this batch changed: what needs rescoring now. */
   accountIds: number[];
+  /** Things the sender should know that are not errors (e.g. a segment without a model of its own). */
+  notes?: string[];
 }
 
 /**
@@ -55,6 +57,7 @@ function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTra
 
 export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
   if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [], accountIds: [] };
+  await ensureCatalogueAndModels(prisma);
   const written = await prisma.$transaction(
     async (tx) => {
       const stored = await tx.account.findMany({ where: { externalId: { in: [...new Set(rows.map((r) => r.row.externalId))] } }, select: { externalId: true, name: true } });
@@ -63,12 +66,25 @@ export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: Acco
       const existing = stored.filter((a) => ids.includes(a.externalId)).length;
       const total = await upsertAccounts(tx, good.map((r) => r.row));
       const touched = ids.length === 0 ? [] : await tx.account.findMany({ where: { externalId: { in: ids } }, select: { id: true } });
-      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors };
+      const notes = await segmentsWithoutModel(tx, good.map((r) => r.row.segment));
+      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors, notes };
     },
     { timeout: 120_000 },
   );
   const repeats = findSuperseded(written.good.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
-  return outcome(written, written.good.length, repeats.withinBatch, repeats.acrossBatches, written.errors, repeats.superseded, written.accountIds);
+  const result = outcome(written, written.good.length, repeats.withinBatch, repeats.acrossBatches, written.errors, repeats.superseded, written.accountIds);
+  return written.notes.length > 0 ? { ...result, notes: written.notes } : result;
+}
+
+/**
+ * A segment no model targets is scored with the default model — legitimate,
+ * but a typo ("enterprize") would silently judge big accounts by SMB rules. Say so.
+ */
+async function segmentsWithoutModel(tx: Pick<Prisma, 'healthModel'>, segments: readonly (string | null | undefined)[]): Promise<string[]> {
+  const named = [...new Set(segments.filter((s): s is string => typeof s === 'string'))];
+  if (named.length === 0) return [];
+  const modelled = new Set((await tx.healthModel.findMany({ where: { segment: { in: named } }, select: { segment: true } })).map((m) => m.segment));
+  return named.filter((s) => !modelled.has(s)).sort().map((s) => `segment ${s} has no model: scored with the default model`);
 }
 
 /**
@@ -92,7 +108,16 @@ function nameEachRow<P>(rows: { at: P; row: AccountRow }[], storedNames: Map<str
   return { good, errors };
 }
 
-export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
+/** Clocks disagree by seconds, not hours: a reading further ahead than this is a wrong date, not skew. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A reading dated in the future would stand as the "latest" value until that date passed, hiding real ones. */
+function futureProblem(observedAt: Date, now: Date): string | null {
+  if (observedAt.getTime() <= now.getTime() + CLOCK_SKEW_MS) return null;
+  return `observed_at ${observedAt.toISOString()} is in the future (now is ${now.toISOString()}; up to 5 minutes of clock skew is allowed)`;
+}
+
+export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>(), now = new Date()): Promise<BatchOutcome<P>> {
   if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [], accountIds: [] };
   await ensureCatalogueAndModels(prisma);
   const ranges = await loadMetricRanges(prisma);
@@ -103,7 +128,9 @@ export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: Metri
     const resolution = resolutions.get(row.accountRef);
     const range = ranges.get(row.metricKey);
     const rangeProblem = range ? describeRangeProblem(range, row.value) : null;
-    if (!range) errors.push({ at, error: `unknown metric "${row.metricKey}" (add it with \`account-health metric add ${row.metricKey} --label … --direction …\`; known: ${[...ranges.keys()].sort().join(', ')})` });
+    const future = futureProblem(row.observedAt, now);
+    if (future) errors.push({ at, error: future });
+    else if (!range) errors.push({ at, error: `unknown metric "${row.metricKey}" (add it with \`account-health metric add ${row.metricKey} --label … --direction …\`; known: ${[...ranges.keys()].sort().join(', ')})` });
     else if (rangeProblem) errors.push({ at, error: rangeProblem });
     else if (!resolution || !resolution.ok) errors.push({ at, error: resolution?.ok === false ? resolution.error : `unknown account "${row.accountRef}"` });
     else good.push({ at, input: { accountId: resolution.accountId, metricKey: row.metricKey, value: row.value, observedAt: row.observedAt } });

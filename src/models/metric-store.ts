@@ -117,3 +117,68 @@ export async function ensureMetrics(db: Db, metrics: readonly CustomMetric[]): P
   }
   return issues;
 }
+
+/** A change the catalogue refuses because of what depends on the metric (models, stored data). */
+export class MetricInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MetricInUseError';
+  }
+}
+
+/** Names of the models whose versions measure `key`: current ones, and earlier ones a restore would need. */
+async function modelsUsing(db: Db, key: string): Promise<{ current: string[]; earlier: string[] }> {
+  const measures = await db.modelMeasure.findMany({
+    where: { metricKey: key },
+    select: { version: { select: { id: true, model: { select: { key: true, currentVersionId: true } } } } },
+  });
+  const current = new Set<string>();
+  const earlier = new Set<string>();
+  for (const { version } of measures) (version.model.currentVersionId === version.id ? current : earlier).add(version.model.key);
+  return { current: [...current].sort(), earlier: [...earlier].filter((k) => !current.has(k)).sort() };
+}
+
+async function findCustomMetric(db: Db, key: string, verb: string) {
+  const existing = await db.metricDefinition.findUnique({ where: { key } });
+  if (!existing) throw new InvalidMetricError([{ path: 'key', message: `there is no metric "${key}" (see \`account-health metric list\`)` }]);
+  if (existing.builtIn) throw new InvalidMetricError([{ path: 'key', message: `"${key}" is a built-in metric and cannot be ${verb}; add your own with \`metric add\`` }]);
+  return existing;
+}
+
+/**
+ * Changes the given fields of a custom metric. Flipping its direction while a
+ * model measures it is refused: that model's good/poor thresholds were set for
+ * the old direction and would silently score the opposite way.
+ */
+export async function updateMetric(db: Db, key: string, patch: Record<string, unknown>): Promise<CustomMetric> {
+  const existing = await findCustomMetric(db, key, 'changed');
+  const metric = parseCustomMetric({ ...toCustomMetric({ ...existing, direction: existing.direction === 'lower_is_better' ? 'lower_is_better' : 'higher_is_better', category: METRIC_CATEGORIES.find((c) => c === existing.category) ?? 'custom' }), ...patch, key });
+  if (metric.direction !== existing.direction) {
+    const used = await modelsUsing(db, key);
+    const all = [...used.current, ...used.earlier];
+    if (all.length > 0) throw new MetricInUseError(`${key} is measured by model(s) ${all.join(', ')}, whose thresholds assume ${existing.direction.replace(/_/g, ' ')}; its direction cannot change while a model uses it`);
+  }
+  await db.metricDefinition.update({ where: { key }, data: metric });
+  return metric;
+}
+
+/**
+ * Removes a custom metric. Refused while any model (or an earlier version a
+ * restore would bring back) measures it, and while observations of it are
+ * stored unless the caller asks to delete them too.
+ */
+export async function removeMetric(db: Prisma, key: string, options: { withObservations: boolean }): Promise<{ observationsDeleted: number }> {
+  return db.$transaction(async (tx) => {
+    await findCustomMetric(tx, key, 'removed');
+    const used = await modelsUsing(tx, key);
+    if (used.current.length > 0) throw new MetricInUseError(`${key} is measured by model(s) ${used.current.join(', ')}; take it out of the model first (\`model export\` / \`model import\`, or /health admin)`);
+    if (used.earlier.length > 0) throw new MetricInUseError(`earlier versions of model(s) ${used.earlier.join(', ')} measure ${key} and \`model restore\` needs it; it cannot be removed`);
+    const observations = await tx.metricObservation.count({ where: { metricKey: key } });
+    if (observations > 0 && !options.withObservations) {
+      throw new MetricInUseError(`${observations} observation(s) of ${key} are stored; add --with-observations to delete them with the metric`);
+    }
+    const deleted = await tx.metricObservation.deleteMany({ where: { metricKey: key } });
+    await tx.metricDefinition.delete({ where: { key } });
+    return { observationsDeleted: deleted.count };
+  });
+}

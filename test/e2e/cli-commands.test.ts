@@ -35,7 +35,8 @@ describe('account-health commands', () => {
     const bad = await cli('metric', 'add', 'Bad Key', '--label', 'x', '--direction', 'sideways');
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('KEY: metric keys are 2–63 lower-case letters');
-    expect(bad.output).toContain('--direction: direction must be higher_is_better or lower_is_better');
+    expect(bad.output).toContain('--direction: direction must be higher or lower (or higher_is_better / lower_is_better)');
+    expect(help.output).toContain('higher_is_better / lower_is_better also accepted');
     const range = await cli('metric', 'add', 'seats_pct', '--label', 'Seats', '--direction', 'lower', '--min', '5', '--max', '1');
     expect(range.code).toBe(1);
     expect(range.output).toContain('--max: min must be below max');
