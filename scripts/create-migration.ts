@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { diffMigrationsToSchema } from '../src/db/schema-diff.js';
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'migration.sql'), `${sql}\n`);
   console.log(`created ${path.relative(projectDir, dir)}/migration.sql`);
+  // The generated client (src/generated) must follow the schema, or the code that uses the change does not compile.
+  console.log('regenerating the Prisma client (prisma generate)…');
+  const generated = spawnSync(process.execPath, [path.join(projectDir, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'], { cwd: projectDir, stdio: 'inherit' });
+  if (generated.status !== 0) throw new Error('prisma generate failed; run `npx prisma generate` after fixing the schema');
 }
 
 main().then(
