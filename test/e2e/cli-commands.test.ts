@@ -48,7 +48,7 @@ describe('account-health commands', () => {
     expect(metrics.output).toContain('1 loaded (1 new, 0 updated), 2 rejected');
     expect(metrics.output).toContain('line 3: unknown metric "moon_phase" (add it with `account-health metric add moon_phase --label … --direction …`');
     expect(metrics.output).toContain('line 4: value -5 is out of range for api_calls_30d (expected 0 or more)');
-  }, 120_000);
+  }, 240_000);
 
   it('refuses a future --as-of, recompute flags that need --backfill, and a directory to import, each in one line', async () => {
     const future = await cli('recompute', '--as-of', '2999-01-01');

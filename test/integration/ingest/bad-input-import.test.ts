@@ -40,7 +40,7 @@ function rowArbitrary(slot: number) {
     .map(({ metricValue, ...rest }) => ({ ...rest, ...metricValue }))
     .map(({ ref, metric, value, dateOnly }): Row => {
       // A date-only observed_at means midnight UTC; give those rows their own day so instants stay unique.
-      const when = dateOnly ? Date.UTC(2030, 0, 1) + slot * 86_400_000 : at;
+      const when = dateOnly ? Date.UTC(2001, 0, 1) + slot * 86_400_000 : at;
       return { good: true, fields: [ref, metric, String(value), dateOnly ? new Date(when).toISOString().slice(0, 10) : iso], account: REFS[ref] ?? ref, metric, value, at: when };
     });
   const bad = fc.constantFrom<string[]>(
@@ -52,6 +52,7 @@ function rowArbitrary(slot: number) {
     ['GI-1', 'csat', '140', iso], // out of the metric's range
     ['GI-1', 'nps', '1', '2025-02-30'], // no such date
     ['GI-1', 'nps', '1', 'yesterday'], // not a date
+    ['GI-1', 'nps', '1', '2999-01-01'], // in the future
     ['GI-1', 'nps', '1'], // too few fields
     ['GI-1', 'nps', '1', iso, 'extra'], // too many fields
     ['', 'nps', '1', iso], // no account

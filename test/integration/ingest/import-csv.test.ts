@@ -101,7 +101,7 @@ describe.each(DATABASE_KINDS)('CSV import (%s)', (kind) => {
     expect(await db.prisma.account.findUniqueOrThrow({ where: { externalId: 'D-1' } })).toMatchObject({ name: 'Second', arr: 200 });
 
     // 5,000 rows make a batch: line 2 and line 5,003 fall into different ones.
-    const filler = Array.from({ length: 5_000 }, (_, i) => `D-2,logins_30d,${i},${new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString()}`);
+    const filler = Array.from({ length: 5_000 }, (_, i) => `D-2,logins_30d,${i},${new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString()}`);
     const metrics = await importCsv(db.prisma, 'metrics', csv(['account,metric,value,observed_at', 'D-1,nps,10,2026-10-04', ...filler, 'd-1,nps,20,2026-10-04T00:00:00Z'].join('\n')));
     expect(metrics).toMatchObject({ rowsRead: 5_002, loaded: 5_001, inserted: 5_001, updated: 0, rejected: 0, superseded: 1, supersededRows: [{ at: 2, by: 5_003 }] });
     const d1 = await db.prisma.account.findUniqueOrThrow({ where: { externalId: 'D-1' } });
