@@ -94,7 +94,7 @@ async function storeEvents(tx: Tx, sourceId: number, events: readonly Normalised
   // Attributed as it is stored: a group call to its groupId; anything else to
   // the account its hint names, else its user's newest group. New group calls
   // are applied just after, and then attribute what they unblock.
-  const stored = await tx.$queryRaw<{ m: string }[]>`
+  const stored = await tx.$queryRaw<{ m: string; a: number | null }[]>`
     INSERT INTO events (source_id, message_id, type, event, user_id, anonymous_id, user_key, group_id, account_id, timestamp, received_at, properties, context)
     SELECT ${sourceId}::int, r.m, r.t, r.e, r.u, r.a, r.k, r.g,
            CASE WHEN r.t = 'group' THEN NULL
@@ -103,10 +103,17 @@ async function storeEvents(tx: Tx, sourceId: number, events: readonly Normalised
            r.ts::timestamptz, ${receivedAt}::timestamptz, r.p, r.c
     FROM jsonb_to_recordset(${rows}::jsonb) AS r(m text, t text, e text, u text, a text, k text, g text, ts text, p jsonb, c jsonb)
     ON CONFLICT (source_id, message_id) DO NOTHING
-    RETURNING message_id AS m`;
+    RETURNING message_id AS m, account_id AS a`;
   const inserted = new Set(stored.map((r) => r.m));
+  const fed = new Set(stored.flatMap((r) => (r.a === null ? [] : [r.a])));
   const groups = events.filter((e) => e.type === 'group' && inserted.has(e.messageId));
-  if (groups.length > 0) await applyGroupCalls(tx, sourceId, groups);
+  if (groups.length > 0) for (const id of await applyGroupCalls(tx, sourceId, groups)) fed.add(id);
+  if (fed.size > 0) {
+    // In id order, so concurrent batches touching the same accounts never deadlock.
+    await tx.$executeRaw`
+      INSERT INTO event_accounts (account_id, changed_at) SELECT unnest(${[...fed].sort((a, b) => a - b)}::int[]), now()
+      ON CONFLICT (account_id) DO UPDATE SET changed_at = now()`;
+  }
   return inserted;
 }
 
@@ -115,7 +122,7 @@ async function storeEvents(tx: Tx, sourceId: number, events: readonly Normalised
  * traits sent, join the user to it, point the group events at it, then
  * attribute every waiting event of those users or naming those accounts.
  */
-async function applyGroupCalls(tx: Tx, sourceId: number, groups: readonly NormalisedEvent[]): Promise<void> {
+async function applyGroupCalls(tx: Tx, sourceId: number, groups: readonly NormalisedEvent[]): Promise<number[]> {
   const ordered = [...groups].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
   const externalIds = [...new Set(ordered.map((g) => g.groupId ?? ''))];
   const existing = await tx.$queryRaw<{ external_id: string; name: string }[]>`SELECT external_id, name FROM accounts WHERE external_id = ANY(${externalIds}::text[])`;
@@ -143,15 +150,18 @@ async function applyGroupCalls(tx: Tx, sourceId: number, groups: readonly Normal
     FROM jsonb_to_recordset(${links}::jsonb) AS r(k text, g text, ts text, m text) JOIN accounts a ON a.external_id = r.g
     GROUP BY r.k, a.id
     ON CONFLICT (user_key, account_id) DO UPDATE SET linked_at = greatest(event_user_accounts.linked_at, EXCLUDED.linked_at)`;
-  await tx.$executeRaw`
+  const grouped = await tx.$queryRaw<{ a: number }[]>`
     UPDATE events e SET account_id = a.id
     FROM jsonb_to_recordset(${links}::jsonb) AS r(k text, g text, ts text, m text) JOIN accounts a ON a.external_id = r.g
-    WHERE e.source_id = ${sourceId} AND e.message_id = r.m`;
+    WHERE e.source_id = ${sourceId} AND e.message_id = r.m
+    RETURNING e.account_id AS a`;
   const userKeys = [...new Set(ordered.map((g) => g.userKey))];
-  await tx.$executeRaw`
+  const unblocked = await tx.$queryRaw<{ a: number | null }[]>`
     UPDATE events e SET account_id = coalesce(
       (SELECT id FROM accounts WHERE external_id = e.group_id),
       CASE WHEN e.group_id IS NULL THEN (SELECT l.account_id FROM event_user_accounts l WHERE l.user_key = e.user_key ORDER BY l.linked_at DESC, l.account_id DESC LIMIT 1) END)
     WHERE e.account_id IS NULL
-      AND (e.group_id = ANY(${externalIds}::text[]) OR (e.group_id IS NULL AND e.user_key = ANY(${userKeys}::text[])))`;
+      AND (e.group_id = ANY(${externalIds}::text[]) OR (e.group_id IS NULL AND e.user_key = ANY(${userKeys}::text[])))
+    RETURNING e.account_id AS a`;
+  return [...grouped, ...unblocked].flatMap((r) => (r.a === null ? [] : [r.a]));
 }

@@ -43,6 +43,15 @@ CREATE TABLE "event_user_accounts" (
 );
 
 -- CreateTable
+CREATE TABLE "event_accounts" (
+    "account_id" INTEGER NOT NULL,
+    "first_event_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "changed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "event_accounts_pkey" PRIMARY KEY ("account_id")
+);
+
+-- CreateTable
 CREATE TABLE "derived_metrics" (
     "metric_key" TEXT NOT NULL,
     "definition" JSONB NOT NULL,
@@ -55,7 +64,7 @@ CREATE TABLE "derived_metrics" (
 CREATE TABLE "derivation_state" (
     "id" INTEGER NOT NULL,
     "as_of" TIMESTAMPTZ(3) NOT NULL,
-    "event_watermark" BIGINT NOT NULL,
+    "started_at" TIMESTAMPTZ(3) NOT NULL,
     "definitions_hash" TEXT NOT NULL,
 
     CONSTRAINT "derivation_state_pkey" PRIMARY KEY ("id")
@@ -79,6 +88,9 @@ CREATE UNIQUE INDEX "events_source_id_message_id_key" ON "events"("source_id", "
 -- CreateIndex
 CREATE INDEX "event_user_accounts_user_key_linked_at_idx" ON "event_user_accounts"("user_key", "linked_at");
 
+-- CreateIndex
+CREATE INDEX "event_accounts_changed_at_idx" ON "event_accounts"("changed_at");
+
 -- AddForeignKey
 ALTER TABLE "events" ADD CONSTRAINT "events_source_id_fkey" FOREIGN KEY ("source_id") REFERENCES "event_sources"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -87,6 +99,9 @@ ALTER TABLE "events" ADD CONSTRAINT "events_account_id_fkey" FOREIGN KEY ("accou
 
 -- AddForeignKey
 ALTER TABLE "event_user_accounts" ADD CONSTRAINT "event_user_accounts_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "event_accounts" ADD CONSTRAINT "event_accounts_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "derived_metrics" ADD CONSTRAINT "derived_metrics_metric_key_fkey" FOREIGN KEY ("metric_key") REFERENCES "metric_definitions"("key") ON DELETE CASCADE ON UPDATE CASCADE;
