@@ -3,12 +3,13 @@ import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { METRIC_CATEGORIES } from '../scoring/types.js';
 import { UsageError, withDatabase, type CliCommand } from './command.js';
 import { parseArgs, type ParsedArgs } from './parse-flags.js';
+import { DEFINITION_USAGE, runDefinitionAction } from './metric-definition-actions.js';
 
 const DIRECTION_WORDS: Readonly<Record<string, string>> = { higher: 'higher_is_better', lower: 'lower_is_better' };
 
 export const metricCommand: CliCommand = {
   name: 'metric',
-  summary: 'list the metric catalogue or add your own metric',
+  summary: 'list the metric catalogue, add your own metric, or define how one is derived from events',
   usage: `account-health metric list
 account-health metric add KEY --label TEXT --direction higher|lower [options]
 
@@ -22,7 +23,9 @@ account-health metric add KEY --label TEXT --direction higher|lower [options]
   --description TEXT
 
 Once added, the metric can be imported (CSV or API) and used in a model
-(\`account-health model import\`, or the admin modal in Slack).`,
+(\`account-health model import\`, or the admin modal in Slack).
+
+${DEFINITION_USAGE}`,
   async run(args, config, io) {
     const [action, ...rest] = args;
     if (action === 'list') {
@@ -53,7 +56,8 @@ Once added, the metric can be imported (CSV or API) and used in a model
         }
       });
     }
-    throw new UsageError(action ? `unknown action "${action}"` : 'say list or add');
+    if (action === 'define' || action === 'show' || action === 'preview') return runDefinitionAction(action, rest, config, io);
+    throw new UsageError(action ? `unknown action "${action}"` : 'say list, add, define, show or preview');
   },
 };
 
