@@ -20,11 +20,13 @@ export function accountTraits(traits: Record<string, unknown> | null): TraitsOut
   if (name === false) return bad('traits.name must be text');
   if (name) out.name = name.slice(0, 200);
 
-  const domain = text(traits['domain']) ?? text(traits['website']);
+  // The first of the two names that is sent wins, even when it is sent empty (to clear the value).
+  const either = (a: string, b: string) => text(a in traits ? traits[a] : traits[b]);
+  const domain = either('domain', 'website');
   if (domain === false) return bad('traits.domain / traits.website must be text');
   if (domain !== undefined) out.domain = domain === null ? null : hostOf(domain);
 
-  const segment = text(traits['plan']) ?? text(traits['segment']);
+  const segment = either('plan', 'segment');
   if (segment === false) return bad('traits.plan / traits.segment must be text');
   if (segment !== undefined) out.segment = segment;
 
