@@ -54,6 +54,14 @@ export const envSchema = z
         .default('*/15 * * * *'),
     ),
     LOG_LEVEL: optionalText.pipe(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+    EVENT_RETENTION_DAYS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d{1,4}$/, 'must be a whole number of days from 1 to 3650')
+        .transform(Number)
+        .pipe(z.number().min(1, 'must be a whole number of days from 1 to 3650').max(3650, 'must be a whole number of days from 1 to 3650'))
+        .default(400),
+    ),
   });
 
 export type Config = z.infer<typeof envSchema>;

@@ -9,12 +9,14 @@ import { intFlag, parseArgs } from './parse-flags.js';
 
 export const demoCommand: CliCommand = {
   name: 'demo',
-  summary: 'load a realistic demo portfolio (a year of metric history) and recompute',
+  summary: 'load a realistic demo portfolio (a year of events, metrics derived from them) and recompute',
   usage: `account-health demo [--seed N] [--accounts N]
 
 Generates a B2B portfolio (default 240 accounts across enterprise, mid-market
-and SMB, 52 weeks of metrics with seasonality and noise; some accounts decline,
-some churn, some grow) into the current database, backfills a quarter of weekly
+and SMB, 52 weeks with seasonality and noise; some accounts decline, some churn,
+some grow) into the current database as Segment events (group calls and tracks
+in the built-in vocabulary, from which the metrics are derived; CSM sentiment
+stays recorded observations), backfills a quarter of weekly
 scores, recomputes, and prints the at-risk accounts and one full breakdown.
 The same --seed always gives the same portfolio (default 42). Demo accounts
 have ids DEMO-00001…; running it again replaces the earlier demo's history,

@@ -5,6 +5,7 @@ import { CsvHeaderError } from '../ingest/parse-csv.js';
 import { rescoreAccountsWhenFree } from '../jobs/rescore-queue.js';
 import { createLogger } from '../logger.js';
 import { cliDeps, UsageError, withDatabase, type CliCommand } from './command.js';
+import { runImportEvents } from './import-events-action.js';
 
 const SHOWN = 50;
 /** How long an import waits for a recomputation running elsewhere (PostgreSQL) before leaving the rescore to the schedule. */
@@ -12,9 +13,10 @@ const RESCORE_WAIT_MS = 120_000;
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'bulk-load accounts or metrics from a CSV file',
+  summary: 'bulk-load accounts or metrics from a CSV file, or Segment events from NDJSON',
   usage: `account-health import accounts FILE.csv
 account-health import metrics FILE.csv
+account-health import events FILE.ndjson [--source NAME]
 
 accounts: external_id,name,domain,segment,slack_channel_id,owner_slack_user_id,arr,renewal_date,customer_since,churned_on
           (external_id required; name required to create an account; re-import updates by
@@ -29,10 +31,16 @@ The file must be UTF-8. It is streamed in batches. Every rejected row is
 reported with its line number and reason; valid rows are kept and invalid rows
 change nothing. A row repeating an earlier row's key replaces it, and the
 earlier row is reported as superseded.
-Exit code 0 when every row loaded, 1 when some were rejected.`,
+Exit code 0 when every row loaded, 1 when some were rejected.
+
+events:   Segment-format messages (track, identify, group, page, screen), one JSON
+          object per line, for history backfill; stored once per (source, messageId),
+          so re-importing a file changes nothing. --source names the event source they
+          belong to (default "import"); each refused line is reported with its reason.`,
   async run(args, config, io) {
     const [kind, file, ...rest] = args;
-    if (kind !== 'accounts' && kind !== 'metrics') throw new UsageError('say what to import: accounts or metrics');
+    if (kind === 'events') return runImportEvents(args.slice(1), config, io);
+    if (kind !== 'accounts' && kind !== 'metrics') throw new UsageError('say what to import: accounts, metrics or events');
     if (!file) throw new UsageError('name the CSV file to import');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const info = await stat(file).catch((error: unknown) => {

@@ -4,12 +4,13 @@ import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { METRIC_CATEGORIES } from '../scoring/types.js';
 import { UsageError, withDatabase, type CliCommand } from './command.js';
 import { parseArgs, type ParsedArgs } from './parse-flags.js';
+import { DEFINITION_USAGE, runDefinitionAction } from './metric-definition-actions.js';
 
 const DIRECTION_WORDS: Readonly<Record<string, string>> = { higher: 'higher_is_better', lower: 'lower_is_better' };
 
 export const metricCommand: CliCommand = {
   name: 'metric',
-  summary: 'list the metric catalogue, or add, change or remove your own metrics',
+  summary: 'list the metric catalogue, add, change or remove your own metrics, or define how one is derived from events',
   usage: `account-health metric list
 account-health metric add KEY --label TEXT --direction higher|lower [options]
 account-health metric update KEY [options]     change your own metric's fields
@@ -31,7 +32,9 @@ Once added, the metric can be imported (CSV or API) and used in a model
 Built-in metrics cannot be changed or removed. \`update\` refuses to flip the
 direction of a metric a model measures; \`remove\` refuses while any model
 (or an earlier version \`model restore\` could bring back) measures it, and
-deletes stored observations of it only with --with-observations.`,
+deletes stored observations of it only with --with-observations.
+
+${DEFINITION_USAGE}`,
   async run(args, config, io) {
     const [action, ...rest] = args;
     if (action === 'list') {
@@ -75,7 +78,8 @@ deletes stored observations of it only with --with-observations.`,
         io.out(`Removed ${key}${removed.observationsDeleted > 0 ? ` and its ${removed.observationsDeleted} stored observation(s)` : ''}.`);
       });
     }
-    throw new UsageError(action ? `unknown action "${action}"` : 'say list, add, update or remove');
+    if (action === 'define' || action === 'show' || action === 'preview') return runDefinitionAction(action, rest, config, io);
+    throw new UsageError(action ? `unknown action "${action}"` : 'say list, add, update, remove, define, show or preview');
   },
 };
 

@@ -2,6 +2,7 @@
 import express, { type Express, type Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { mountIngestRoutes } from './ingest-routes.js';
+import { mountSegmentRoutes } from './segment-routes.js';
 
 export type MountRoutes = (router: Router, deps: AppDeps) => void;
 
@@ -31,5 +32,6 @@ export function createHttpApp(deps: AppDeps, options: HttpAppOptions = {}): Expr
   const api = express.Router();
   for (const mount of apiRoutes) mount(api, deps);
   app.use('/api/v1', api);
+  mountSegmentRoutes(app, deps);
   return app;
 }

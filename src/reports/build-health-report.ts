@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { loadReportData } from './load-report-data.js';
+import { loadProvenance, type Provenance } from './load-provenance.js';
 import { daysToRenewal } from '../scoring/renewal.js';
 import { suggestActions, type SuggestedAction } from '../scoring/suggest-actions.js';
 import { computeTrend, type Trend } from '../scoring/trend.js';
@@ -15,6 +16,8 @@ const DAY_MS = 86_400_000;
 export interface ReportComponent extends MeasureComponent {
   label: string;
   unit: string;
+  /** Derived from events or imported; absent for values with no observation behind them (renewal countdown). */
+  provenance?: Provenance | null;
 }
 
 export interface HealthReport {
@@ -63,7 +66,11 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
   const openAlert = data.open_alert
     ? { id: data.open_alert.id, state: data.open_alert.state, claimedBy: data.open_alert.claimed_by, claimedAt: data.open_alert.claimed_at, createdAt: data.open_alert.created_at }
     : null;
-  const components = latest ? decodeComponents(latest.components).map((c) => withLabel(c, metrics)) : [];
+  const decoded = latest ? decodeComponents(latest.components) : [];
+  const loaded = await loadProvenance(prisma, accountId, decoded);
+  // Said only when it tells something: an account fed by imports alone needs no "(imported)" on every line.
+  const provenance = [...loaded.values()].includes('events') ? loaded : new Map<string, Provenance>();
+  const components = decoded.map((c) => ({ ...withLabel(c, metrics), provenance: provenance.get(c.metricKey) ?? null }));
   // A churned account's trend is how it went into its last score, not a flat line from then to today.
   const trend = latest ? computeTrend(history, accountView.churnedOn ? latest.as_of : now) : null;
   // An unchanged account is not re-written each run: the latest run that covered it is when it was last scored.

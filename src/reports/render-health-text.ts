@@ -1,6 +1,7 @@
 // The /health breakdown for a terminal (`account-health score`, `demo`).
 import { BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from './format.js';
 import type { HealthReport } from './build-health-report.js';
+import { isNotInUse, provenanceNote } from './load-provenance.js';
 import type { PortfolioEntry } from './list-portfolio.js';
 
 
@@ -28,15 +29,17 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
   if (losing.length > 0) {
     lines.push('  What drags the score down:');
     for (const c of losing) {
-      lines.push(`    -${c.pointsLost.toFixed(1).padStart(5)} pts  ${c.label}: ${formatValue(c.value, c.unit)} (good ${c.good}, poor ${c.poor}, weight ${c.weight})`);
+      lines.push(`    -${c.pointsLost.toFixed(1).padStart(5)} pts  ${c.label}: ${formatValue(c.value, c.unit)}${provenanceNote(c.provenance)} (good ${c.good}, poor ${c.poor}, weight ${c.weight})`);
     }
   }
   if (snapshot.score === null) {
     const fresh = report.components.filter((c) => c.points !== null);
     if (fresh.length > 0) lines.push(`  Fresh data: ${fresh.map((c) => `${c.label} ${formatValue(c.value, c.unit)}`).join(', ')}`);
   }
-  const unscored = report.components.filter((c) => c.points === null);
+  const unscored = report.components.filter((c) => c.points === null && !isNotInUse(c));
   if (unscored.length > 0) lines.push(`  ${snapshot.score === null ? 'Missing' : 'Not scored'}: ${unscored.map((c) => `${c.label} (${c.stale ? 'stale' : 'no data'})`).join(', ')}`);
+  const unused = report.components.filter(isNotInUse);
+  if (unused.length > 0) lines.push(`  Not scored: no source for ${unused.map((c) => c.label).join(', ')}`);
   if (report.sentiment) {
     const s = report.sentiment;
     lines.push(`  CSM view   ${s.value}/5${s.note ? ` "${s.note}"` : ''}${s.author ? ` by ${s.author}` : ''} on ${formatDate(s.observedAt)}${s.expired ? ' (expired)' : ''}`);

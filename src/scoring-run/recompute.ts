@@ -15,6 +15,7 @@ import { ensureCatalogueAndModels, loadActiveModels, loadMetricDefinitions } fro
 import { encodeComponents } from '../scoring/component-codec.js';
 import { computeScore } from '../scoring/compute-score.js';
 import type { ScoreResult } from '../scoring/types.js';
+import { deriveBeforeScoring } from '../derived/derive-before-scoring.js';
 import { loadCurrentScores, writeSnapshots, type SnapshotWrite } from './write-snapshots.js';
 import { loadLatestObservations, loadScoringAccounts, withDerivedRenewal, type ScoringAccount } from './load-score-inputs.js';
 
@@ -77,8 +78,10 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
   const asOf = options.asOf ?? deps.clock();
   const prisma = deps.db.prisma;
   await ensureCatalogueAndModels(prisma);
+  // Metrics derived from events become observations first; measures nobody feeds are left out of the weights.
+  const inUse = await deriveBeforeScoring({ prisma, logger: deps.logger }, asOf);
   const [models, metrics, accounts, current] = await Promise.all([
-    loadActiveModels(prisma),
+    loadActiveModels(prisma).then(inUse),
     loadMetricDefinitions(prisma),
     loadScoringAccounts(prisma, asOf, options.accountIds),
     loadCurrentScores(prisma, options.accountIds),

@@ -19,7 +19,7 @@ describe('/health on the demo portfolio (pglite)', () => {
   beforeAll(async () => {
     t = await startTestServer('pglite', { clock: () => now });
     demo = await loadDemo({ db: t.db, clock: () => now, logger: t.server.deps.logger }, { seed: 7, accounts: 40 });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await t.close();
   });

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       ADMIN_USER_IDS: [],
       RECOMPUTE_CRON: '*/15 * * * *',
       LOG_LEVEL: 'info',
+      EVENT_RETENTION_DAYS: 400,
     });
   });
 
@@ -42,6 +43,8 @@ describe('loadConfig', () => {
     [{ RECOMPUTE_CRON: 'every minute' }, 'RECOMPUTE_CRON'],
     [{ ALERT_FALLBACK_CHANNEL_ID: '#general' }, 'ALERT_FALLBACK_CHANNEL_ID'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ EVENT_RETENTION_DAYS: '0' }, 'EVENT_RETENTION_DAYS'],
+    [{ EVENT_RETENTION_DAYS: 'a year' }, 'EVENT_RETENTION_DAYS'],
   ])('rejects %o naming %s in one line', (env, variable) => {
     let caught: unknown;
     try {

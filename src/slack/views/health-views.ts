@@ -4,6 +4,7 @@ import type { AccountRef } from '../../accounts/find-accounts.js';
 import type { HealthReport } from '../../reports/build-health-report.js';
 import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
+import { isNotInUse, provenanceNote } from '../../reports/load-provenance.js';
 import { ACTION_IDS } from '../ids.js';
 import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
 import { listBlocks, MAX_NAME_CHARS, portfolioLine } from './portfolio-lines.js';
@@ -33,11 +34,13 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
   const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0.05);
   if (losing.length > 0) {
     const { shown, more } = limitList(losing, TOP_MEASURES);
-    const lines = shown.map((c) => `• *${escapeMrkdwn(c.label)}*: ${formatValue(c.value, c.unit)} (poor ${c.poor}, good ${c.good}, weight ${c.weight}) — *−${c.pointsLost.toFixed(1)} pts*`);
+    const lines = shown.map((c) => `• *${escapeMrkdwn(c.label)}*: ${formatValue(c.value, c.unit)}${provenanceNote(c.provenance)} (poor ${c.poor}, good ${c.good}, weight ${c.weight}) — *−${c.pointsLost.toFixed(1)} pts*`);
     blocks.push(section(`*What costs the most points*\n${lines.join('\n')}${more ? `\n${more}` : ''}`));
   }
-  const unscored = report.components.filter((c) => c.points === null);
+  const unscored = report.components.filter((c) => c.points === null && !isNotInUse(c));
   if (unscored.length > 0) blocks.push(context(`Not scored: ${unscored.map((c) => `${c.label} (${c.stale ? `stale since ${c.observedAt?.slice(0, 10)}` : 'no data'})`).join(', ')}`));
+  const unused = report.components.filter(isNotInUse);
+  if (unused.length > 0) blocks.push(context(`Not scored: no source for ${unused.map((c) => c.label).join(', ')}`));
   if (report.sentiment) {
     const s = report.sentiment;
     blocks.push(context(`CSM view: *${s.value}/5*${s.note ? ` “${escapeMrkdwn(s.note)}”` : ''}${s.author ? ` — <@${s.author}>` : ''}, ${formatDate(s.observedAt)}${s.expired ? ' (expired, not scored)' : ''}`));

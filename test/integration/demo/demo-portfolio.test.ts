@@ -21,14 +21,17 @@ describe.each(DATABASE_KINDS)('demo portfolio (%s)', (kind) => {
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     result = await loadDemo({ db, clock: () => now, logger }, { seed: 42, accounts: 80 });
-  }, 120_000);
+  }, 400_000);
   afterAll(async () => {
     await db.close();
   });
 
   it('loads accounts, a year of history, backfilled trends and a current score for every active account', async () => {
     expect(result.accounts).toBe(80);
-    expect(result.observations).toBeGreaterThan(80 * 40 * 8);
+    // Most measures arrive as events and are derived; sentiment and the renewal countdown stay observations.
+    expect(result.events).toBeGreaterThan(80 * 500);
+    expect(result.observations).toBeGreaterThan(80 * 40);
+    expect(await db.prisma.metricObservation.count({ where: { source: 'events' } })).toBeGreaterThan(80 * 8);
     const churned = [...result.trajectories.values()].filter((t) => t === 'churned').length;
     expect(result.current.accountsScored).toBe(80 - churned);
     expect(await db.prisma.scoreSnapshot.count({ where: { run: { trigger: 'backfill' } } })).toBeGreaterThan(80 * 10);
@@ -75,7 +78,7 @@ describe.each(DATABASE_KINDS)('demo portfolio (%s)', (kind) => {
     expect(await counts()).toEqual(first);
     const perSeries = await db.prisma.metricObservation.groupBy({ by: ['accountId', 'metricKey'], _count: { _all: true } });
     expect(Math.max(...perSeries.map((g) => g._count._all))).toBe(52);
-  }, 120_000);
+  }, 900_000);
 
   it('refuses a database that holds real accounts and leaves them untouched', async () => {
     await db.prisma.account.create({ data: { externalId: 'A-1', name: 'Acme Real', nameKey: 'acme real', arr: 50_000 } });

@@ -23,7 +23,7 @@ describe.each(DATABASE_KINDS)('recompute (%s)', (kind) => {
     const p = db.prisma;
     const smb = await p.account.create({ data: { externalId: 'smb-1', name: 'Small Shop', nameKey: 'small shop', segment: 'smb' } });
     const plain = await p.account.create({ data: { externalId: 'gen-1', name: 'Generic Co', nameKey: 'generic co' } });
-    await p.account.create({ data: { externalId: 'gone-1', name: 'Gone Inc', nameKey: 'gone inc', churnedOn: new Date('2026-06-01') } });
+    const gone = await p.account.create({ data: { externalId: 'gone-1', name: 'Gone Inc', nameKey: 'gone inc', churnedOn: new Date('2026-06-01'), renewalDate: new Date('2026-07-01') } });
     await p.account.create({ data: { externalId: 'empty-1', name: 'Empty Ltd', nameKey: 'empty ltd' } });
     const obs = (accountId: number, metricKey: string, value: number, at: Date) => ({ accountId, metricKey, value, observedAt: at, source: 'test' });
     await p.metricObservation.createMany({
@@ -38,6 +38,10 @@ describe.each(DATABASE_KINDS)('recompute (%s)', (kind) => {
         obs(plain.id, 'open_support_tickets', 9, day(20)),
       ],
     });
+    // The lost customer once had data for every measure, so every measure is in use: missing data
+    // counts against each account's completeness (a measure nobody feeds would leave the weights).
+    const everyMetric = await p.metricDefinition.findMany({ where: { key: { not: 'days_to_renewal' } }, select: { key: true } });
+    await p.metricObservation.createMany({ data: everyMetric.map((m) => obs(gone.id, m.key, 1, day(200))) });
   });
   afterAll(async () => {
     await db.close();
