@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccountRef } from '../../accounts/find-accounts.js';
 import type { HealthReport } from '../../reports/build-health-report.js';
+import type { ReportGroup } from '../../reports/group-history.js';
 import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
@@ -29,6 +30,9 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
   blocks.push(section(`${BAND_EMOJI[snapshot.band]} *${formatScore(snapshot.score)}* — ${BAND_LABEL[snapshot.band]}\n${trend}`));
   const renewal = report.daysToRenewal !== null ? ` · renewal in ${report.daysToRenewal} days` : '';
   blocks.push(context(`Data ${Math.round(snapshot.completeness * 100)}% complete${report.newestObservation ? ` · newest ${formatDate(report.newestObservation)}` : ''} · scored ${formatDate(snapshot.asOf)} with ${snapshot.modelName} model v${snapshot.modelVersion}${renewal}`));
+
+  const groups = report.groups ?? [];
+  if (groups.length > 0) blocks.push(section(`*By group*\n${groups.map(groupLine).join('\n')}`));
 
   const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0.05);
   if (losing.length > 0) {
@@ -60,6 +64,12 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
     blocks.push(buttons);
   }
   return { text: `${account.name}: ${formatScore(snapshot.score)} (${BAND_LABEL[snapshot.band]})`, blocks: capBlocks(blocks, MAX_MESSAGE_BLOCKS) };
+}
+
+function groupLine(g: ReportGroup): string {
+  if (g.score === null) return `${BAND_EMOJI.insufficient_data} *${g.label}*: no fresh data (${g.measureCount} measure${g.measureCount === 1 ? '' : 's'})`;
+  const partial = g.completeness < 1 ? ` · ${Math.round(g.completeness * 100)}% fresh` : '';
+  return `${BAND_EMOJI[g.band]} *${g.label}* ${formatScore(g.score)} · ${formatChange(g.change30d, 30)}${partial}`;
 }
 
 export function chooserMessage(query: string, candidates: readonly AccountRef[], total: number): SlackMessage {
