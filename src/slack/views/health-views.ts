@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AccountRef } from '../../accounts/find-accounts.js';
 import type { HealthReport } from '../../reports/build-health-report.js';
 import type { ReportGroup } from '../../reports/group-history.js';
+import type { ChartImage } from '../chart-uploads.js';
 import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
@@ -16,7 +17,15 @@ export interface SlackMessage {
 
 const TOP_MEASURES = 5;
 
-export function healthBreakdownMessage(report: HealthReport, options: { shared?: boolean } = {}): SlackMessage {
+export interface BreakdownOptions {
+  shared?: boolean;
+  /** The uploaded 90-day chart, shown as an image. */
+  chart?: ChartImage | null;
+  /** One line in place of a chart (e.g. no history to draw yet). */
+  chartNote?: string | null;
+}
+
+export function healthBreakdownMessage(report: HealthReport, options: BreakdownOptions = {}): SlackMessage {
   const { account, snapshot } = report;
   const name = escapeMrkdwn(account.name);
   if (!snapshot) {
@@ -33,6 +42,8 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
 
   const groups = report.groups ?? [];
   if (groups.length > 0) blocks.push(section(`*By group*\n${groups.map(groupLine).join('\n')}`));
+  if (options.chart) blocks.push({ type: 'image', slack_file: { id: options.chart.fileId }, alt_text: clip(options.chart.altText, 2_000), title: { type: 'plain_text', text: 'Score, last 90 days' } });
+  else if (options.chartNote) blocks.push(context(options.chartNote));
 
   const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0.05);
   if (losing.length > 0) {
