@@ -1,6 +1,8 @@
 // slash: signed /health requests at 50 concurrent against 10,000 accounts,
-// through the real HTTP endpoint: time to acknowledgement and to the reply
-// reaching the fake response_url.
+// through the real HTTP endpoint: time to acknowledgement, to the reply
+// reaching the fake response_url, and (charts on: every account has 90 days of
+// history) to the reply carrying its uploaded chart; plus the time to render
+// one 90-point chart (SVG + PNG) on its own.
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { backfillScores } from '../src/scoring-run/backfill.js';
@@ -9,6 +11,32 @@ import { startServer } from '../src/server/start-server.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { sendSlashCommand, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { generatePortfolio, intArg, openPostgresBench, percentile, recordResult, resultLine } from './support.js';
+import { renderPng } from '../src/charts/render-png.js';
+import { renderScoreChart, type ChartPoint } from '../src/charts/score-chart.js';
+import { SCORE_GROUPS } from '../src/scoring/group-scores.js';
+
+/** Median and p95 of rendering one chart of `points` daily snapshots with five group lines. */
+async function benchChartRender(points: number, runs: number): Promise<{ p50: number; p95: number; bytes: number }> {
+  const to = new Date();
+  const history: ChartPoint[] = Array.from({ length: points }, (_, i) => {
+    const score = 80 - i * (45 / points) + (i % 7) * 1.5;
+    return {
+      asOf: new Date(to.getTime() - (points - 1 - i) * 86_400_000), score, band: score >= 75 ? 'healthy' : score >= 55 ? 'watch' : score >= 35 ? 'at_risk' : 'critical',
+      modelVersionId: i < points / 2 ? 1 : 2, modelVersion: i < points / 2 ? 1 : 2,
+      groups: SCORE_GROUPS.slice(0, 5).map((group, g) => ({ group, score: Math.max(0, score - g * 6 + (i % 5)), completeness: 1, weight: 1, measureCount: 2 })),
+    };
+  });
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let r = 0; r < runs + 3; r += 1) {
+    const started = performance.now();
+    const png = await renderPng(renderScoreChart({ title: 'Bench account — score, last 90 days', to, cutoffs: { healthyMin: 75, watchMin: 55, atRiskMin: 35 }, points: history }).svg);
+    if (r >= 3) ms.push(performance.now() - started);
+    bytes = png.data.length;
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95), bytes };
+}
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -31,6 +59,8 @@ export async function benchSlash(): Promise<string[]> {
     const run = async (count: number, prefix: string) => {
       const ackMs: number[] = [];
       const replyMs: number[] = [];
+      const chartMs: number[] = [];
+      let noChart = 0;
       let next = 0;
       const worker = async () => {
         for (let i = next++; i < count; i = next++) {
@@ -41,21 +71,28 @@ export async function benchSlash(): Promise<string[]> {
           ackMs.push(res.ms);
           await fake.waitFor(() => fake.responses.some((r) => r.id === id), 10_000);
           replyMs.push(performance.now() - started);
+          const hasImage = () => fake.responses.some((r) => r.id === id && JSON.stringify(r.body.blocks ?? []).includes('"slack_file"'));
+          const charted = await fake.waitFor(hasImage, 15_000).catch(() => false);
+          if (charted) chartMs.push(performance.now() - started);
+          else noChart += 1;
         }
       };
       const started = performance.now();
       await Promise.all(Array.from({ length: concurrency }, worker));
-      return { ackMs: ackMs.sort((a, b) => a - b), replyMs: replyMs.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+      return { ackMs: ackMs.sort((a, b) => a - b), replyMs: replyMs.sort((a, b) => a - b), chartMs: chartMs.sort((a, b) => a - b), noChart, seconds: (performance.now() - started) / 1000 };
     };
     // The first wave meets a cold process (query plans compiled, pool connections
     // opened, code not yet optimised): reported on its own, then measured warm.
     const cold = await run(intArg('warmup', 100), 'w');
-    const { ackMs, replyMs, seconds } = await run(requests, 'b');
+    const { ackMs, replyMs, chartMs, noChart, seconds } = await run(requests, 'b');
     await server.stop();
+    const render = await benchChartRender(90, intArg('chart-runs', 30));
     const line = resultLine('slash', {
       accounts, requests, concurrency, ack_p50_ms: percentile(ackMs, 50), ack_p95_ms: percentile(ackMs, 95), ack_p99_ms: percentile(ackMs, 99),
       reply_p50_ms: percentile(replyMs, 50), reply_p95_ms: percentile(replyMs, 95), reply_p99_ms: percentile(replyMs, 99), requests_per_s: requests / seconds,
       cold_ack_max_ms: cold.ackMs.at(-1) ?? Number.NaN, cold_reply_max_ms: cold.replyMs.at(-1) ?? Number.NaN,
+      chart_reply_p50_ms: percentile(chartMs, 50), chart_reply_p95_ms: percentile(chartMs, 95), replies_without_chart: noChart,
+      chart_render_90pt_p50_ms: render.p50, chart_render_90pt_p95_ms: render.p95, chart_png_bytes: render.bytes,
     });
     await recordResult('slash', line);
     return [line];

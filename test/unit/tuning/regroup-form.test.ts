@@ -46,7 +46,7 @@ describe('regrouping measures in the admin modal', () => {
 
   it('shows each measure\'s group beside its weight, and the regroup fields', () => {
     const view = tuningModal({ models: [{ key: 'default', name: 'Default', version: 1 }], model: base, catalogue: BUILT_IN_METRICS, evaluation: null });
-    const labels = view.blocks.map((b) => (b.type === 'input' ? b.label.text : ''));
+    const labels = view.blocks.map((b) => (b.type === 'input' && 'label' in b ? b.label.text : ''));
     expect(labels).toContain('NPS — weight (relationship)');
     expect(labels).toContain('Logins (30 days) — weight (engagement)');
     expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining([IDS.regroupMeasures, IDS.regroupTo]));
