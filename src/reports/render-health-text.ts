@@ -28,7 +28,7 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
   if (groups.length > 0) {
     lines.push('  By group:');
     for (const g of groups) {
-      const score = g.score === null ? 'no fresh data' : `${formatScore(g.score).padStart(7)}  ${BAND_LABEL[g.band].padEnd(8)}`;
+      const score = g.score === null ? ' no fresh data'.padEnd(17) : `${formatScore(g.score).padStart(7)}  ${BAND_LABEL[g.band].padEnd(8)}`;
       const change = g.score === null ? '' : `  ${formatChange(g.change30d, 30)}`;
       lines.push(`    ${g.label.padEnd(13)} ${score}${change}  (${g.measureCount} measure${g.measureCount === 1 ? '' : 's'}, ${Math.round(g.completeness * 100)}% fresh)`);
     }
