@@ -55,8 +55,7 @@ export async function benchSlash(): Promise<string[]> {
     await backfillScores(scoring, { from: new Date(now.getTime() - 12 * WEEK_MS), to: new Date(now.getTime() - WEEK_MS), stepDays: 7 });
     await recomputeScores(scoring, { trigger: 'cli', asOf: now });
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
-    const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
-    const run = async (count: number, prefix: string) => {
+    const run = async (serverUrl: string, count: number, prefix: string) => {
       const ackMs: number[] = [];
       const replyMs: number[] = [];
       // The next request goes out as soon as a reply is in, as before charts; the
@@ -68,7 +67,7 @@ export async function benchSlash(): Promise<string[]> {
           const id = `${prefix}${i}`;
           const started = performance.now();
           const wallStarted = Date.now();
-          const res = await sendSlashCommand(`${server.url}/slack/events`, { text: `B-${1 + ((i * 7919) % accounts)}`, response_url: fake.responseUrl(id) });
+          const res = await sendSlashCommand(`${serverUrl}/slack/events`, { text: `B-${1 + ((i * 7919) % accounts)}`, response_url: fake.responseUrl(id) });
           if (res.status !== 200) throw new Error(`status ${res.status}`);
           ackMs.push(res.ms);
           await fake.waitFor(() => fake.responses.some((r) => r.id === id), 10_000);
@@ -94,16 +93,28 @@ export async function benchSlash(): Promise<string[]> {
       const noChart = startedAt.size - chartAt.size;
       return { ackMs: ackMs.sort((a, b) => a - b), replyMs: replyMs.sort((a, b) => a - b), chartMs: chartMs.sort((a, b) => a - b), noChart, seconds };
     };
-    // The first wave meets a cold process (query plans compiled, pool connections
+    // Each server first meets a cold process (query plans compiled, pool connections
     // opened, code not yet optimised): reported on its own, then measured warm.
-    const cold = await run(intArg('warmup', 100), 'w');
-    const { ackMs, replyMs, chartMs, noChart, seconds } = await run(requests, 'b');
-    await server.stop();
+    // Charts off is the same app in a workspace that refused files:write: one
+    // upload is refused, then charts pause, so it renders nothing after the first.
+    const measure = async (label: string, charts: boolean) => {
+      const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
+      if (!charts) fake.script('files.getUploadURLExternal', { status: 200, body: { ok: false, error: 'missing_scope' } });
+      const cold = await run(server.url, intArg('warmup', 100), `${label}w`);
+      const warm = await run(server.url, requests, `${label}b`);
+      await server.stop();
+      return { cold, warm };
+    };
+    const off = (await measure('off', false)).warm;
+    const { cold, warm } = await measure('on', true);
+    const { ackMs, replyMs, chartMs, noChart, seconds } = warm;
     const render = await benchChartRender(90, intArg('chart-runs', 30));
     const line = resultLine('slash', {
       accounts, requests, concurrency, ack_p50_ms: percentile(ackMs, 50), ack_p95_ms: percentile(ackMs, 95), ack_p99_ms: percentile(ackMs, 99),
       reply_p50_ms: percentile(replyMs, 50), reply_p95_ms: percentile(replyMs, 95), reply_p99_ms: percentile(replyMs, 99), requests_per_s: requests / seconds,
       cold_ack_max_ms: cold.ackMs.at(-1) ?? Number.NaN, cold_reply_max_ms: cold.replyMs.at(-1) ?? Number.NaN,
+      charts_off_ack_p95_ms: percentile(off.ackMs, 95), charts_off_reply_p95_ms: percentile(off.replyMs, 95), charts_off_requests_per_s: requests / off.seconds,
+      reply_p95_ratio_to_charts_off: percentile(replyMs, 95) / percentile(off.replyMs, 95),
       chart_reply_p50_ms: percentile(chartMs, 50), chart_reply_p95_ms: percentile(chartMs, 95), replies_without_chart: noChart,
       chart_render_90pt_p50_ms: render.p50, chart_render_90pt_p95_ms: render.p95, chart_png_bytes: render.bytes,
     });
