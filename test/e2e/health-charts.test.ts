@@ -84,8 +84,8 @@ describe.each(DATABASE_KINDS)('/health groups and charts (%s)', (kind) => {
     expect(upload?.completed).toBe(true);
     expect(t.fake.uploads.size).toBe(Math.max(uploadsBefore, 1));
     const png = decodePng(upload?.data ?? Buffer.alloc(0));
-    expect(png.width).toBe(1080);
-    expect(png.height).toBeGreaterThan(400);
+    expect(png.width).toBe(720);
+    expect(png.height).toBeGreaterThan(300);
     expect(upload?.filename).toBe(`health-${ids.get('FALL-1')}-2026-11-20.png`);
     expect(block?.alt_text).toMatch(/^score \d+, down \d+ in 30 days; engagement lowest$/);
     expect(upload?.altText).toBe(block?.alt_text);

@@ -81,11 +81,13 @@ describe('renderScoreChart', () => {
 });
 
 describe('renderPng', () => {
-  it('renders a PNG that decodes, at 1.5 times the SVG size', async () => {
+  it('renders a PNG that decodes, at the SVG size (or a given scale)', async () => {
     const chart = renderScoreChart({ title: 'Acme Corp', to, cutoffs, points: history });
     const png = await renderPng(chart.svg);
     const decoded = decodePng(png.data);
-    expect([decoded.width, decoded.height]).toEqual([CHART_WIDTH * 1.5, Math.round(chart.height * 1.5)]);
+    expect([decoded.width, decoded.height]).toEqual([CHART_WIDTH, chart.height]);
+    const double = decodePng((await renderPng(chart.svg, 2)).data);
+    expect([double.width, double.height]).toEqual([CHART_WIDTH * 2, chart.height * 2]);
     expect([png.width, png.height]).toEqual([decoded.width, decoded.height]);
     expect(decoded.bitDepth).toBe(8);
     expect(decoded.raw.length).toBe(decoded.height * (1 + decoded.width * bytesPerPixel(decoded.colourType)));
