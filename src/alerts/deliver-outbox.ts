@@ -28,6 +28,7 @@ import {
   type OutboxRow, type Release,
 } from './outbox-store.js';
 import { renderAlert } from './render-alert.js';
+import { withAlertChart } from './alert-chart.js';
 
 export { ALERT_EVENT_TYPE } from './find-posted.js';
 export type { OutboxRow } from './outbox-store.js';
@@ -172,7 +173,8 @@ export class AlertDeliverer {
   /** The alert message as it stands now, with a note when it was rerouted to the fallback channel. */
   private async render(row: OutboxRow): Promise<SlackMessage> {
     const alertId = row.alert_id ?? 0;
-    const message = await renderAlert(this.deps.db.prisma, alertId, this.deps.clock());
+    const now = this.deps.clock();
+    const message = await withAlertChart({ prisma: this.deps.db.prisma, slack: this.slack, logger: this.deps.logger }, alertId, now, await renderAlert(this.deps.db.prisma, alertId, now));
     const payload = row.kind === 'post' ? row.payload : (await findPostRow(this.deps.db.prisma, alertId))?.payload;
     const note = rerouteNote.safeParse(payload);
     if (!note.success) return message;

@@ -10,6 +10,7 @@ import { alertMessage } from '../slack/views/alert-message.js';
 import type { SlackMessage } from '../slack/views/health-views.js';
 import { alertReasonSchema, alertTriggersSchema } from './alert-types.js';
 import { judgedDayIfNotToday } from './live-judgement.js';
+import { findGroupFall } from './group-fall.js';
 
 export async function renderAlert(prisma: Prisma, alertId: number, now: Date): Promise<SlackMessage> {
   const alert = await prisma.alert.findUniqueOrThrow({ where: { id: alertId }, include: { account: true } });
@@ -20,6 +21,8 @@ export async function renderAlert(prisma: Prisma, alertId: number, now: Date): P
   const actions = snapshot
     ? suggestActions({ result: { score: snapshot.score, band, completeness: snapshot.completeness, components: decodeComponents(snapshot.components) }, trend: null, daysToRenewal: renewalIn, metrics })
     : [];
+  const reason = alertReasonSchema.parse(alert.reason);
+  const groupFall = await findGroupFall(prisma, { accountId: alert.accountId, baselineAsOf: reason.baseline?.asOf ?? null, current: snapshot }, metrics);
   return alertMessage({
     alertId: alert.id,
     accountName: alert.account.name,
@@ -29,7 +32,8 @@ export async function renderAlert(prisma: Prisma, alertId: number, now: Date): P
     band,
     score: alert.score,
     triggers: alertTriggersSchema.parse(alert.triggers),
-    reason: alertReasonSchema.parse(alert.reason),
+    reason,
+    groupFall,
     actions,
     metricLabel: (key) => ({ label: metrics.get(key)?.label ?? key, unit: metrics.get(key)?.unit ?? '' }),
     claimedBy: alert.claimedBy,

@@ -5,11 +5,12 @@ import type { Prisma } from '../db/database.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { loadReportData } from './load-report-data.js';
 import { loadProvenance, type Provenance } from './load-provenance.js';
+import { buildGroupHistory, reportGroups, versionGroupResolvers, type HistoryPoint, type ReportGroup } from './group-history.js';
 import { daysToRenewal } from '../scoring/renewal.js';
 import { suggestActions, type SuggestedAction } from '../scoring/suggest-actions.js';
 import { computeTrend, type Trend } from '../scoring/trend.js';
 import { decodeComponents } from '../scoring/component-codec.js';
-import { type MeasureComponent, type MetricDefinition, type SnapshotBand } from '../scoring/types.js';
+import { type BandCutoffs, type MeasureComponent, type MetricDefinition, type SnapshotBand } from '../scoring/types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -42,6 +43,10 @@ export interface HealthReport {
   sentiment: { value: number; note: string | null; author: string | null; observedAt: Date; expired: boolean } | null;
   daysToRenewal: number | null;
   actions: SuggestedAction[];
+  /** Sub-score per group of measures (optional so reports built by hand in tests may leave it out). */
+  groups?: ReportGroup[];
+  /** The snapshots of the last ~90 days with their groups, oldest first, and the current cut-offs: what the chart draws. */
+  history?: { points: HistoryPoint[]; cutoffs: BandCutoffs; to: Date };
 }
 
 export async function buildHealthReport(prisma: Prisma, accountId: number, now: Date): Promise<HealthReport> {
@@ -61,6 +66,9 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
     churnedOn: account.churned_on,
   };
   const history = data.history.map((h) => ({ asOf: h.as_of, score: h.score }));
+  const resolverFor = versionGroupResolvers(data.measure_groups, metrics);
+  const points = buildGroupHistory(data.history, resolverFor, toBand);
+  const cutoffs = latest ? { healthyMin: latest.healthy_min, watchMin: latest.watch_min, atRiskMin: latest.at_risk_min } : null;
   const lastRun = data.last_run;
   const sentiment = data.sentiment;
   const openAlert = data.open_alert
@@ -72,7 +80,8 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
   const provenance = [...loaded.values()].includes('events') ? loaded : new Map<string, Provenance>();
   const components = decoded.map((c) => ({ ...withLabel(c, metrics), provenance: provenance.get(c.metricKey) ?? null }));
   // A churned account's trend is how it went into its last score, not a flat line from then to today.
-  const trend = latest ? computeTrend(history, accountView.churnedOn ? latest.as_of : now) : null;
+  const trendEnd = latest && accountView.churnedOn ? latest.as_of : now;
+  const trend = latest ? computeTrend(history, trendEnd) : null;
   // An unchanged account is not re-written each run: the latest run that covered it is when it was last scored.
   const scoredAt = latest && lastRun && accountView.churnedOn === null && lastRun.getTime() > latest.as_of.getTime() ? lastRun : latest?.as_of;
   const renewalIn = accountView.renewalDate ? daysToRenewal(accountView.renewalDate, now) : null;
@@ -105,6 +114,8 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
         }
       : null,
     daysToRenewal: renewalIn,
+    groups: latest && cutoffs ? reportGroups(components, resolverFor(latest.model_version_id), points, cutoffs, trendEnd) : [],
+    history: cutoffs ? { points, cutoffs, to: trendEnd } : undefined,
     // A lost customer has history, not next steps.
     actions: latest && accountView.churnedOn === null
       ? suggestActions({ result: { score: latest.score, band: toBand(latest.band), completeness: latest.completeness, components }, trend, daysToRenewal: renewalIn, metrics })
@@ -129,7 +140,7 @@ export function toBand(value: string): SnapshotBand {
  */
 const METRICS_TTL_MS = 10_000;
 const metricCache = new WeakMap<Prisma, { at: number; value: Promise<Map<string, MetricDefinition>> }>();
-function cachedMetricDefinitions(prisma: Prisma): Promise<Map<string, MetricDefinition>> {
+export function cachedMetricDefinitions(prisma: Prisma): Promise<Map<string, MetricDefinition>> {
   const hit = metricCache.get(prisma);
   const at = Date.now();
   if (hit && at - hit.at < METRICS_TTL_MS) return hit.value;

@@ -3,7 +3,8 @@
 // portfolio size or the length of its history.
 import type { Prisma } from '../db/database.js';
 import type { SnapshotBand } from '../scoring/types.js';
-import { toBand } from './build-health-report.js';
+import { cachedMetricDefinitions, toBand } from './build-health-report.js';
+import { findWeakestGroups, type WeakestGroup } from './weakest-groups.js';
 
 export interface PortfolioEntry {
   accountId: number;
@@ -15,6 +16,8 @@ export interface PortfolioEntry {
   asOf: Date;
   openAlertId: number | null;
   claimedBy: string | null;
+  /** The group with the lowest sub-score, when any has one (optional so hand-made entries may leave it out). */
+  weakestGroup?: WeakestGroup | null;
 }
 
 export interface PortfolioQuery {
@@ -26,16 +29,19 @@ export interface PortfolioQuery {
 export async function listPortfolio(prisma: Prisma, query: PortfolioQuery): Promise<{ entries: PortfolioEntry[]; total: number }> {
   const owner = query.ownerSlackUserId ?? null;
   const atRisk = query.atRiskOnly === true;
-  const rows = await prisma.$queryRaw<{ account_id: number; name: string; external_id: string; owner: string | null; score: number | null; band: string; as_of: Date; alert_id: number | null; claimed_by: string | null; total: bigint | number }[]>`
+  const rows = await prisma.$queryRaw<{ account_id: number; name: string; external_id: string; owner: string | null; score: number | null; band: string; as_of: Date; alert_id: number | null; claimed_by: string | null; total: bigint | number; model_version_id: number; components: unknown }[]>`
     SELECT a.id AS account_id, a.name, a.external_id, a.owner_slack_user_id AS owner, l.score, l.band, l.as_of,
-           al.id AS alert_id, al.claimed_by, count(*) OVER () AS total
+           al.id AS alert_id, al.claimed_by, count(*) OVER () AS total, s.model_version_id, s.components
     FROM account_scores l
+    JOIN score_snapshots s ON s.id = l.snapshot_id
     JOIN accounts a ON a.id = l.account_id AND a.churned_on IS NULL
     LEFT JOIN alerts al ON al.open_key = a.id
     WHERE (${owner}::text IS NULL OR a.owner_slack_user_id = ${owner})
       AND (NOT ${atRisk} OR l.band IN ('at_risk', 'critical'))
     ORDER BY l.score ASC NULLS LAST, a.name
     LIMIT ${query.limit}`;
+  const metrics = await cachedMetricDefinitions(prisma);
+  const weakest = await findWeakestGroups(prisma, rows.map((r) => ({ accountId: r.account_id, modelVersionId: r.model_version_id, components: r.components })), metrics);
   return {
     total: Number(rows[0]?.total ?? 0),
     entries: rows.map((r) => ({
@@ -48,6 +54,7 @@ export async function listPortfolio(prisma: Prisma, query: PortfolioQuery): Prom
       asOf: r.as_of,
       openAlertId: r.alert_id,
       claimedBy: r.claimed_by,
+      weakestGroup: weakest.get(r.account_id) ?? null,
     })),
   };
 }

@@ -37,9 +37,14 @@ const reportDataSchema = z.object({
     })
     .nullable(),
   latest: z
-    .object({ as_of: date, score: z.number().nullable(), band: z.string(), completeness: z.number(), components: z.unknown(), version: z.number(), model_name: z.string() })
+    .object({
+      as_of: date, score: z.number().nullable(), band: z.string(), completeness: z.number(), components: z.unknown(), version: z.number(), model_name: z.string(),
+      model_version_id: z.number(), healthy_min: z.number(), watch_min: z.number(), at_risk_min: z.number(),
+    })
     .nullable(),
-  history: z.array(z.object({ as_of: date, score: z.number().nullable() })),
+  history: z.array(z.object({ as_of: date, score: z.number().nullable(), band: z.string(), model_version_id: z.number(), version: z.number(), components: z.unknown() })),
+  /** Group overrides of the model versions in the history (measures without one take their metric's category). */
+  measure_groups: z.array(z.object({ version_id: z.number(), metric_key: z.string(), group: z.string() })),
   last_run: date.nullable(),
   open_alert: z.object({ id: z.number(), state: z.string(), claimed_by: z.string().nullable(), claimed_at: date.nullable(), created_at: date }).nullable(),
   sentiment: z.object({ value: z.number(), note: z.string().nullable(), author: z.string().nullable(), observed_at: date }).nullable(),
@@ -48,8 +53,9 @@ export type ReportData = z.infer<typeof reportDataSchema> & { account: NonNullab
 
 /**
  * The account, its newest snapshot at or before `now` (with components), the
- * scores since `historyFrom` plus the one in force when that window opened
- * (snapshots are change points), the latest full run, its open alert and the
+ * snapshots since `historyFrom` plus the one in force when that window opened
+ * (snapshots are change points) with their components and model versions (for
+ * group sub-scores and the chart), the group overrides of those versions, the latest full run, its open alert and the
  * newest CSM sentiment.
  */
 export async function loadReportData(prisma: Prisma, accountId: number, now: Date, historyFrom: Date): Promise<ReportData> {
@@ -59,13 +65,19 @@ export async function loadReportData(prisma: Prisma, accountId: number, now: Dat
         SELECT id, external_id, name, domain, segment, owner_slack_user_id, slack_channel_id, arr, renewal_date, churned_on
         FROM accounts WHERE id = ${accountId}) a),
       'latest', (SELECT row_to_json(s) FROM (
-        SELECT s.as_of, s.score, s.band, s.completeness, s.components, v.version, m.name AS model_name
+        SELECT s.as_of, s.score, s.band, s.completeness, s.components, v.version, m.name AS model_name,
+               s.model_version_id, v.healthy_min, v.watch_min, v.at_risk_min
         FROM score_snapshots s JOIN health_model_versions v ON v.id = s.model_version_id JOIN health_models m ON m.id = v.model_id
         WHERE s.account_id = ${accountId} AND s.as_of <= ${now} ORDER BY s.as_of DESC LIMIT 1) s),
       'history', (SELECT coalesce(json_agg(h ORDER BY h.as_of), '[]'::json) FROM (
-        (SELECT as_of, score FROM score_snapshots WHERE account_id = ${accountId} AND as_of < ${historyFrom} ORDER BY as_of DESC LIMIT 1)
-        UNION ALL
-        SELECT as_of, score FROM score_snapshots WHERE account_id = ${accountId} AND as_of >= ${historyFrom} AND as_of <= ${now}) h),
+        SELECT p.as_of, p.score, p.band, p.model_version_id, v.version, p.components FROM (
+          (SELECT as_of, score, band, model_version_id, components FROM score_snapshots WHERE account_id = ${accountId} AND as_of < ${historyFrom} ORDER BY as_of DESC LIMIT 1)
+          UNION ALL
+          SELECT as_of, score, band, model_version_id, components FROM score_snapshots WHERE account_id = ${accountId} AND as_of >= ${historyFrom} AND as_of <= ${now}) p
+        JOIN health_model_versions v ON v.id = p.model_version_id) h),
+      'measure_groups', (SELECT coalesce(json_agg(g), '[]'::json) FROM (
+        SELECT version_id, metric_key, "group" FROM model_measures
+        WHERE "group" IS NOT NULL AND version_id IN (SELECT DISTINCT model_version_id FROM score_snapshots WHERE account_id = ${accountId} AND as_of <= ${now})) g),
       'last_run', (SELECT as_of FROM score_runs
         WHERE status = 'completed' AND trigger NOT IN ('backfill', 'sentiment') AND as_of <= ${now} ORDER BY as_of DESC LIMIT 1),
       'open_alert', (SELECT row_to_json(al) FROM (

@@ -25,6 +25,15 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
   }
   if (snapshot.score !== null) lines.push(`  Data       ${completeness}${report.newestObservation ? `; newest ${formatDate(report.newestObservation)}` : ''}`);
   if (report.daysToRenewal !== null) lines.push(`  Renewal    in ${report.daysToRenewal} days`);
+  const groups = report.groups ?? [];
+  if (groups.length > 0) {
+    lines.push('  By group:');
+    for (const g of groups) {
+      const score = g.score === null ? ' no fresh data'.padEnd(17) : `${formatScore(g.score).padStart(7)}  ${BAND_LABEL[g.band].padEnd(8)}`;
+      const change = g.score === null ? '' : `  ${formatChange(g.change30d, 30)}`;
+      lines.push(`    ${g.label.padEnd(13)} ${score}${change}  (${g.measureCount} measure${g.measureCount === 1 ? '' : 's'}, ${Math.round(g.completeness * 100)}% fresh)`);
+    }
+  }
   const losing = snapshot.score === null ? [] : report.components.filter((c) => c.points !== null && c.pointsLost > 0).slice(0, maxMeasures);
   if (losing.length > 0) {
     lines.push('  What drags the score down:');
@@ -56,7 +65,10 @@ export function renderHealthText(report: HealthReport, maxMeasures = 6): string 
 
 export function renderPortfolioText(entries: readonly PortfolioEntry[], total: number): string {
   if (entries.length === 0) return '  (none)';
-  const lines = entries.map((e) => `  ${(e.score === null ? '—' : formatScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})`);
+  const lines = entries.map((e) => {
+    const weakest = e.weakestGroup ? `  weakest: ${e.weakestGroup.label.toLowerCase()} ${Math.floor(e.weakestGroup.score + 1e-9)}` : '';
+    return `  ${(e.score === null ? '—' : formatScore(e.score)).padStart(7)}  ${BAND_LABEL[e.band].padEnd(9)}  ${e.name} (${e.externalId})${weakest}`;
+  });
   if (total > entries.length) lines.push(`  … and ${total - entries.length} more`);
   return lines.join('\n');
 }

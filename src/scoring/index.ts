@@ -6,3 +6,4 @@ export * from './model-schema.js';
 export * from './trend.js';
 export * from './suggest-actions.js';
 export * from './roc-auc.js';
+export * from './group-scores.js';

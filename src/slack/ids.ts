@@ -30,6 +30,8 @@ export const TUNING_BLOCK_IDS = {
   minCompleteness: 'min_completeness',
   remove: 'remove_measures',
   add: 'add_measures',
+  regroupMeasures: 'regroup_measures',
+  regroupTo: 'regroup_to',
   note: 'note',
   pickModel: 'pick_model',
   previewActions: 'preview_actions',

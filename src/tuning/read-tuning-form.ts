@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_MODELS } from '../scoring/default-models.js';
 import { modelDefinitionSchema, validateModel, type ModelIssue } from '../scoring/model-schema.js';
-import type { Measure, ModelDefinition, ModelVersion } from '../scoring/types.js';
+import { MEASURE_GROUPS, type Measure, type ModelDefinition, type ModelVersion } from '../scoring/types.js';
 import { TUNING_BLOCK_IDS as IDS, TUNING_INPUT_ACTION_ID, type CutoffField, type MeasureField } from '../slack/ids.js';
 import { MAX_TUNABLE_MEASURES, NEW_MEASURE_WEIGHT } from './tuning-limits.js';
 
@@ -18,6 +18,7 @@ export const viewStateSchema = z.record(
       type: z.string(),
       value: z.string().nullable().optional(),
       selected_options: z.array(z.object({ value: z.string() })).optional(),
+      selected_option: z.object({ value: z.string() }).nullable().optional(),
     }),
   ),
 );
@@ -38,6 +39,33 @@ function readText(state: ViewState, blockId: string): string | null {
 
 function readSelected(state: ViewState, blockId: string): string[] {
   return (state[blockId]?.[TUNING_INPUT_ACTION_ID]?.selected_options ?? []).map((o) => o.value);
+}
+
+function readSelectedOne(state: ViewState, blockId: string): string | null {
+  return state[blockId]?.[TUNING_INPUT_ACTION_ID]?.selected_option?.value ?? null;
+}
+
+/** The "group" select's value for "back to the metric's category". */
+export const DEFAULT_GROUP_OPTION = 'category';
+
+/** Moves the measures picked under "Regroup measures" into the chosen group; others keep theirs. */
+function applyRegroup(state: ViewState, measures: Measure[], errors: Record<string, string>): void {
+  const picked = new Set(readSelected(state, IDS.regroupMeasures));
+  const target = readSelectedOne(state, IDS.regroupTo);
+  if (picked.size === 0) {
+    if (target !== null) errors[IDS.regroupMeasures] = 'pick the measures to move into this group';
+    return;
+  }
+  if (target === null) {
+    errors[IDS.regroupTo] = 'pick the group to move the selected measures into';
+    return;
+  }
+  const group = target === DEFAULT_GROUP_OPTION ? null : MEASURE_GROUPS.find((g) => g === target);
+  if (group === undefined) {
+    errors[IDS.regroupTo] = `unknown group “${target.slice(0, 30)}”: use one of ${MEASURE_GROUPS.join(', ')}`;
+    return;
+  }
+  for (const measure of measures) if (picked.has(measure.metricKey)) measure.group = group;
 }
 
 function parseNumber(text: string): number {
@@ -89,6 +117,7 @@ export function readTuningForm(
     if (template) measures.push(template);
     else errors[IDS.add] = `“${metricKey.slice(0, 60)}” has no default thresholds; add it by importing a model file`;
   }
+  applyRegroup(state, measures, errors);
   if (measures.length === 0) errors[IDS.remove] = 'a model needs at least one measure';
   if (measures.length > MAX_TUNABLE_MEASURES) {
     errors[readSelected(state, IDS.add).length > 0 ? IDS.add : IDS.remove] =

@@ -74,6 +74,10 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
     const blocks = JSON.stringify(acmePost?.args.blocks);
     expect(blocks).toContain('Why it moved');
     expect(blocks).toContain('Orders (30 days)*: 22 orders → 3 orders');
+    // The group that fell most, and the 90-day chart uploaded through the external upload, shown by file id.
+    expect(blocks).toMatch(/\*(Transactional|Engagement)\* fell most: \d+ → \d+/);
+    const chart = (acmePost?.args.blocks as { type: string; slack_file?: { id: string } }[]).find((b) => b.type === 'image');
+    expect(t.fake.uploads.get(chart?.slack_file?.id ?? '')?.completed).toBe(true);
     expect(blocks).toContain(ACTION_IDS.claimAlert);
     expect(blocks).toContain('react :eyes:');
   });

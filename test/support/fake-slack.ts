@@ -40,6 +40,18 @@ export interface FakeUser {
   tz?: string;
 }
 
+/** A file sent through Slack's external upload: announced, uploaded, completed. */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  /** The bytes received at the upload URL (the multipart part, as Slack's upload host accepts). */
+  data?: Buffer;
+  title?: string;
+  completed: boolean;
+}
+
 export const FAKE_BOT_USER_ID = 'UBOT000001';
 export const FAKE_TEAM_ID = 'T0FAKE0001';
 
@@ -48,6 +60,8 @@ export class FakeSlack {
   readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
   readonly messages = new Map<string, StoredMessage[]>();
   readonly users = new Map<string, FakeUser>();
+  /** Files by id, from files.getUploadURLExternal on. */
+  readonly uploads = new Map<string, FakeUpload>();
   /** Channels the bot is not in (posting answers not_in_channel until joined). */
   readonly notInChannel = new Set<string>();
   readonly missingChannels = new Set<string>();
@@ -139,6 +153,7 @@ export class FakeSlack {
     this.scripts.clear();
     this.postScripts.clear();
     this.postTimes.clear();
+    this.uploads.clear();
   }
 
   /** Resolves when `predicate` holds, re-checked after every request. */
@@ -166,8 +181,15 @@ export class FakeSlack {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBytes(req);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
+    if (url.pathname.startsWith('/upload/')) {
+      const [status, body] = await this.receiveUpload(url.pathname.slice('/upload/'.length), bytes, req.headers['content-type'] ?? '');
+      send(res, status, body);
+      this.notify();
+      return;
+    }
     const args = parseArgs(raw, req.headers['content-type'] ?? '');
     if (url.pathname.startsWith('/response/')) {
       this.responses.push({ id: url.pathname.slice('/response/'.length), body: args, at: Date.now() });
@@ -241,9 +263,46 @@ export class FakeSlack {
         return [200, { ok: true, view: { id: 'VHOME' } }];
       case 'reactions.add':
         return [200, { ok: true }];
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (typeof args.filename !== 'string' || args.filename === '' || !Number.isInteger(length) || length <= 0) return [200, { ok: false, error: 'invalid_arguments' }];
+        const id = `F${this.nextTs().replace('.', '')}`;
+        this.uploads.set(id, { id, filename: args.filename, length, completed: false, ...(typeof args.alt_text === 'string' ? { altText: args.alt_text } : {}) });
+        return [200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id }];
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : [];
+        const found = files.map((f) => this.uploads.get(String(f.id)));
+        if (files.length === 0 || found.some((u) => !u || !u.data)) return [200, { ok: false, error: 'file_not_found' }];
+        return [200, {
+          ok: true,
+          files: files.map((f, i) => {
+            const upload = found[i] as FakeUpload;
+            upload.completed = true;
+            if (typeof f.title === 'string') upload.title = f.title;
+            return { id: upload.id, name: upload.filename, title: upload.title ?? upload.filename, mimetype: 'image/png', size: upload.length };
+          }),
+        }];
+      }
       default:
         return [200, { ok: false, error: 'unknown_method' }];
     }
+  }
+
+  /** The upload URL: like Slack's, it takes the bytes (here as the web client sends them, multipart) and answers 200. */
+  private async receiveUpload(id: string, bytes: Buffer, contentType: string): Promise<[number, Record<string, unknown>]> {
+    const upload = this.uploads.get(id);
+    if (!upload) return [404, { ok: false, error: 'unknown upload' }];
+    let data = bytes;
+    if (contentType.includes('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((v) => typeof v !== 'string');
+      if (!part || typeof part === 'string') return [400, { ok: false, error: 'no file part' }];
+      data = Buffer.from(await part.arrayBuffer());
+    }
+    if (data.length !== upload.length) return [400, { ok: false, error: `expected ${upload.length} bytes, got ${data.length}` }];
+    upload.data = data;
+    return [200, { ok: true }];
   }
 
   private post(args: Record<string, unknown>): [number, Record<string, unknown>, Record<string, string>?] {
@@ -309,10 +368,10 @@ function compareTs(a: string, b: string): number {
   return seconds !== 0 ? Math.sign(seconds) : Math.sign(Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0')));
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBytes(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The Web API client sends form bodies whose complex values are JSON strings. */

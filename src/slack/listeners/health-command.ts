@@ -11,7 +11,8 @@ import { buildHealthReport } from '../../reports/build-health-report.js';
 import { listPortfolio } from '../../reports/list-portfolio.js';
 import { ACTION_IDS } from '../ids.js';
 import type { SubcommandContext, SubcommandTable } from '../health-subcommands.js';
-import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage, textMessage } from '../views/health-views.js';
+import { chooserMessage, noMatchMessage, portfolioMessage, textMessage } from '../views/health-views.js';
+import { respondWithChart, sharedBreakdownWithChart } from './health-chart.js';
 import { helpMessage } from '../views/help-view.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
 
@@ -44,7 +45,8 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
     const id = idValue.safeParse('value' in action ? action.value : undefined);
     if (!id.success) return;
     const report = await buildHealthReport(deps.db.prisma, id.data, deps.clock()).catch(() => null);
-    await respond({ replace_original: true, response_type: 'ephemeral', ...(report ? healthBreakdownMessage(report) : textMessage('That account no longer exists.')) });
+    if (!report) return void (await respond({ replace_original: true, response_type: 'ephemeral', ...textMessage('That account no longer exists.') }));
+    await respondWithChart(deps, respond, report, { replaceOriginal: true });
   });
 
   // "Claim follow-up" on a /health reply: claim, then redraw that reply so it says who owns it.
@@ -58,7 +60,7 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
     const accountId = await findAlertAccount(deps.db.prisma, alertId.data);
     if (accountId === null) return;
     const report = await buildHealthReport(deps.db.prisma, accountId, deps.clock());
-    await respond({ response_type: 'ephemeral', replace_original: true, ...healthBreakdownMessage(report) });
+    await respondWithChart(deps, respond, report, { replaceOriginal: true });
   });
 
   app.action(ACTION_IDS.shareInChannel, async ({ ack, action, body, client, respond }) => {
@@ -67,7 +69,7 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
     const channel = body.channel?.id;
     if (!id.success || !channel) return;
     const report = await buildHealthReport(deps.db.prisma, id.data, deps.clock());
-    const message = healthBreakdownMessage(report, { shared: true });
+    const message = await sharedBreakdownWithChart(deps, report);
     try {
       await client.chat.postMessage({ channel, text: `${message.text} — shared by <@${body.user.id}>`, blocks: message.blocks });
     } catch (error) {
@@ -82,7 +84,7 @@ async function replyAccount({ respond, deps }: SubcommandContext, query: string)
   if (match.kind === 'none') return void (await respond({ response_type: 'ephemeral', ...noMatchMessage(query, match.near) }));
   if (match.kind === 'many') return void (await respond({ response_type: 'ephemeral', ...chooserMessage(query, match.candidates, match.total) }));
   const report = await buildHealthReport(deps.db.prisma, match.account.id, deps.clock());
-  await respond({ response_type: 'ephemeral', ...healthBreakdownMessage(report) });
+  await respondWithChart(deps, respond, report);
 }
 
 async function replyAtRisk({ respond, deps, command }: SubcommandContext): Promise<void> {

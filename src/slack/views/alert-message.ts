@@ -9,6 +9,7 @@ import type { SnapshotBand } from '../../scoring/types.js';
 import { ACTION_IDS } from '../ids.js';
 import { capBlocks, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
 import type { SlackMessage } from './health-views.js';
+import type { GroupFall } from '../../alerts/group-fall.js';
 
 export interface AlertMessageData {
   alertId: number;
@@ -28,6 +29,8 @@ export interface AlertMessageData {
   resolvedAt: Date | null;
   /** The day (YYYY-MM-DD) the alert's scores were judged at, when that is not today; null when it is today. */
   judgedOn?: string | null;
+  /** The group of measures that fell most since the baseline, when one did. */
+  groupFall?: GroupFall | null;
 }
 
 const time = (d: Date) => `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
@@ -45,7 +48,8 @@ export function alertMessage(a: AlertMessageData): SlackMessage {
       const m = a.metricLabel(c.metricKey);
       return `• *${escapeMrkdwn(m.label)}*: ${formatValue(c.valueBefore, m.unit)} → ${formatValue(c.valueAfter, m.unit)} — *−${c.pointsLost.toFixed(1)} pts*`;
     });
-    blocks.push(section(`*Why it moved* ${since}\n${lines.join('\n')}${more ? `\n${more}` : ''}`));
+    const group = a.groupFall ? `\n*${escapeMrkdwn(a.groupFall.label)}* fell most: ${Math.floor(a.groupFall.before + 1e-9)} → ${Math.floor(a.groupFall.after + 1e-9)}` : '';
+    blocks.push(section(`*Why it moved* ${since}${group}\n${lines.join('\n')}${more ? `\n${more}` : ''}`));
   }
   if (a.actions.length > 0 && !closed) {
     blocks.push(section(`*Suggested next steps*\n${a.actions.map((x) => `• *${escapeMrkdwn(x.title)}* — ${escapeMrkdwn(x.why)}`).join('\n')}`));

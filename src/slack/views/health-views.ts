@@ -2,6 +2,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccountRef } from '../../accounts/find-accounts.js';
 import type { HealthReport } from '../../reports/build-health-report.js';
+import type { ReportGroup } from '../../reports/group-history.js';
+import type { ChartImage } from '../chart-uploads.js';
 import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { isNotInUse, provenanceNote } from '../../reports/load-provenance.js';
@@ -16,7 +18,15 @@ export interface SlackMessage {
 
 const TOP_MEASURES = 5;
 
-export function healthBreakdownMessage(report: HealthReport, options: { shared?: boolean } = {}): SlackMessage {
+export interface BreakdownOptions {
+  shared?: boolean;
+  /** The uploaded 90-day chart, shown as an image. */
+  chart?: ChartImage | null;
+  /** One line in place of a chart (e.g. no history to draw yet). */
+  chartNote?: string | null;
+}
+
+export function healthBreakdownMessage(report: HealthReport, options: BreakdownOptions = {}): SlackMessage {
   const { account, snapshot } = report;
   const name = escapeMrkdwn(account.name);
   if (!snapshot) {
@@ -30,6 +40,11 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
   blocks.push(section(`${BAND_EMOJI[snapshot.band]} *${formatScore(snapshot.score)}* — ${BAND_LABEL[snapshot.band]}\n${trend}`));
   const renewal = report.daysToRenewal !== null ? ` · renewal in ${report.daysToRenewal} days` : '';
   blocks.push(context(`Data ${Math.round(snapshot.completeness * 100)}% complete${report.newestObservation ? ` · newest ${formatDate(report.newestObservation)}` : ''} · scored ${formatDate(snapshot.asOf)} with ${snapshot.modelName} model v${snapshot.modelVersion}${renewal}`));
+
+  const groups = report.groups ?? [];
+  if (groups.length > 0) blocks.push(section(`*By group*\n${groups.map(groupLine).join('\n')}`));
+  if (options.chart) blocks.push({ type: 'image', slack_file: { id: options.chart.fileId }, alt_text: clip(options.chart.altText, 2_000), title: { type: 'plain_text', text: 'Score, last 90 days' } });
+  else if (options.chartNote) blocks.push(context(options.chartNote));
 
   const losing = report.components.filter((c) => c.points !== null && c.pointsLost > 0.05);
   if (losing.length > 0) {
@@ -63,6 +78,12 @@ export function healthBreakdownMessage(report: HealthReport, options: { shared?:
     blocks.push(buttons);
   }
   return { text: `${account.name}: ${formatScore(snapshot.score)} (${BAND_LABEL[snapshot.band]})`, blocks: capBlocks(blocks, MAX_MESSAGE_BLOCKS) };
+}
+
+function groupLine(g: ReportGroup): string {
+  if (g.score === null) return `${BAND_EMOJI.insufficient_data} *${g.label}*: no fresh data (${g.measureCount} measure${g.measureCount === 1 ? '' : 's'})`;
+  const partial = g.completeness < 1 ? ` · ${Math.round(g.completeness * 100)}% fresh` : '';
+  return `${BAND_EMOJI[g.band]} *${g.label}* ${formatScore(g.score)} · ${formatChange(g.change30d, 30)}${partial}`;
 }
 
 export function chooserMessage(query: string, candidates: readonly AccountRef[], total: number): SlackMessage {

@@ -16,7 +16,8 @@ const id = (text: string) => escapeMrkdwn(clip(text, MAX_ID_CHARS)).replace(/`/g
 
 export function portfolioLine(e: PortfolioEntry): string {
   const alert = e.openAlertId ? (e.claimedBy ? ` · :eyes: <@${e.claimedBy}>` : ' · :rotating_light: unclaimed') : '';
-  return `${BAND_EMOJI[e.band]} *${formatScore(e.score)}* ${name(e.name)} \`${id(e.externalId)}\`${alert}`;
+  const weakest = e.weakestGroup ? ` · weakest: ${e.weakestGroup.label.toLowerCase()} ${Math.floor(e.weakestGroup.score + 1e-9)}` : '';
+  return `${BAND_EMOJI[e.band]} *${formatScore(e.score)}* ${name(e.name)} \`${id(e.externalId)}\`${weakest}${alert}`;
 }
 
 export function followUpLine(f: FollowUp): string {

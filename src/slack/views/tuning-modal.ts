@@ -3,7 +3,9 @@
 // The figures that take seconds (churn separation, preview) arrive in a later
 // views.update, so the modal itself opens within the trigger id's 3 seconds.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { ModelDefinition, ModelVersion, MetricDefinition } from '../../scoring/types.js';
+import { MEASURE_GROUPS, type ModelDefinition, type ModelVersion, type MetricDefinition } from '../../scoring/types.js';
+import { GROUP_LABEL } from '../../scoring/group-scores.js';
+import { DEFAULT_GROUP_OPTION } from '../../tuning/read-tuning-form.js';
 import type { ModelPreview } from '../../tuning/preview-model-change.js';
 import { MAX_TUNABLE_MEASURES } from '../../tuning/tuning-limits.js';
 import { BAND_LABEL, formatScore } from '../../reports/format.js';
@@ -68,7 +70,8 @@ export function tuningModal(data: TuningModalData): ModalView {
   const blocks: KnownBlock[] = [...pickerBlocks(data), { type: 'divider' }];
   for (const measure of shown.measures) {
     const unit = labels.get(measure.metricKey)?.unit ? ` (${labels.get(measure.metricKey)?.unit})` : '';
-    blocks.push(numberInput(IDS.measure(measure.metricKey, 'weight'), `${label(measure.metricKey)} — weight`, measure.weight));
+    const group = GROUP_LABEL[measure.group ?? labels.get(measure.metricKey)?.category ?? 'custom'].toLowerCase();
+    blocks.push(numberInput(IDS.measure(measure.metricKey, 'weight'), `${label(measure.metricKey)} — weight (${group})`, measure.weight));
     blocks.push(numberInput(IDS.measure(measure.metricKey, 'good'), `${label(measure.metricKey)} — good${unit}`, measure.good, 'earns 100 points'));
     blocks.push(numberInput(IDS.measure(measure.metricKey, 'poor'), `${label(measure.metricKey)} — poor${unit}`, measure.poor, 'earns 0 points'));
   }
@@ -91,6 +94,7 @@ export function tuningModal(data: TuningModalData): ModalView {
       element: { type: 'multi_static_select', action_id: TUNING_INPUT_ACTION_ID, placeholder: { type: 'plain_text', text: 'Measures to add' }, options: addable.slice(0, 100).map((m) => option(m.label, m.key)) },
     });
   }
+  if (shown.measures.length > 0) blocks.push(...regroupBlocks(shown, label));
   blocks.push({ type: 'divider' });
   blocks.push(numberInput(IDS.cutoff('healthyMin'), 'Healthy from score', shown.cutoffs.healthyMin));
   blocks.push(numberInput(IDS.cutoff('watchMin'), 'Watch from score', shown.cutoffs.watchMin));
@@ -108,6 +112,32 @@ export function tuningModal(data: TuningModalData): ModalView {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: withinViewLimit(blocks),
   };
+}
+
+/** Moving measures between groups: which measures, and into which group (or back to their metric's category). */
+function regroupBlocks(shown: ModelDefinition, label: (metricKey: string) => string): KnownBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: IDS.regroupMeasures,
+      optional: true,
+      label: { type: 'plain_text', text: 'Regroup measures' },
+      hint: { type: 'plain_text', text: 'Groups give each kind of signal its own sub-score in /health; a measure’s group is shown beside its weight.' },
+      element: { type: 'multi_static_select', action_id: TUNING_INPUT_ACTION_ID, placeholder: { type: 'plain_text', text: 'Measures to move' }, options: shown.measures.map((m) => option(label(m.metricKey), m.metricKey)) },
+    },
+    {
+      type: 'input',
+      block_id: IDS.regroupTo,
+      optional: true,
+      label: { type: 'plain_text', text: '…into group' },
+      element: {
+        type: 'static_select',
+        action_id: TUNING_INPUT_ACTION_ID,
+        placeholder: { type: 'plain_text', text: 'Group' },
+        options: [...MEASURE_GROUPS.map((g) => option(GROUP_LABEL[g], g)), option('The metric’s own category', DEFAULT_GROUP_OPTION)],
+      },
+    },
+  ];
 }
 
 /** A model imported with more measures than the form can hold: say so, never drop fields. */
