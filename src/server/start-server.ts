@@ -31,6 +31,8 @@ export interface ServerOptions {
   unhandledRequestTimeoutMillis?: number;
   /** Tests drive jobs explicitly; serve runs them on their schedules. */
   runBackgroundJobs?: boolean;
+  /** Interface to listen on (the sandbox binds loopback only); default all. */
+  host?: string;
 }
 
 export interface RunningServer {
@@ -81,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
 
     const server = http.createServer(httpApp);
-    server.listen(config.PORT);
+    server.listen(config.PORT, options.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const jobs = options.runBackgroundJobs === false ? null : startBackgroundJobs(deps);

@@ -1,0 +1,261 @@
+// The Slack Web API methods the app calls, answered from the sandbox's
+// workspace the way Slack answers them: HTTP 200 with `ok:false` and Slack's
+// error names, 429 + Retry-After when a rate limit is being simulated.
+import { APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, dmIdOf, newHash, TEAM_ID, type OpenView, type SandboxMessage, type Workspace } from './workspace.js';
+import type { TriggerIds } from './trigger-ids.js';
+import { viewWithBlockIds, withBlockIds } from './block-elements.js';
+
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** Faults the page can ask for, to see how the app copes. */
+export interface SimulatedFaults {
+  /** The next N chat.postMessage calls answer 429 with Retry-After: 1. */
+  rateLimitedPosts: number;
+}
+
+const MAX_MODAL_STACK = 3;
+const ok = (body: Record<string, unknown> = {}): ApiAnswer => ({ status: 200, body: { ok: true, ...body } });
+const fail = (error: string): ApiAnswer => ({ status: 200, body: { ok: false, error } });
+
+export class SandboxWebApi {
+  constructor(
+    private readonly ws: Workspace,
+    private readonly triggers: TriggerIds,
+    private readonly botToken: string,
+    readonly faults: SimulatedFaults = { rateLimitedPosts: 0 },
+  ) {}
+
+  call(method: string, args: Record<string, unknown>, token: string | null): ApiAnswer {
+    if (token === null) return fail('not_authed');
+    if (token !== this.botToken) return fail('invalid_auth');
+    switch (method) {
+      case 'auth.test':
+        return ok({ url: 'https://sandbox.slack.local/', team: 'Sandbox', user: BOT_NAME, team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID });
+      case 'chat.postMessage':
+        return this.postMessage(args);
+      case 'chat.update':
+        return this.update(args);
+      case 'chat.postEphemeral':
+        return this.postEphemeral(args);
+      case 'conversations.join':
+        return this.join(args);
+      case 'conversations.history':
+        return this.history(args);
+      case 'conversations.replies':
+        return this.replies(args);
+      case 'users.info':
+        return this.userInfo(args);
+      case 'views.open':
+        return this.openView(args, false);
+      case 'views.push':
+        return this.openView(args, true);
+      case 'views.update':
+        return this.updateView(args);
+      case 'views.publish':
+        return this.publish(args);
+      case 'reactions.add':
+      case 'reactions.remove':
+        return this.reaction(args, method === 'reactions.add');
+      default:
+        return fail('unknown_method');
+    }
+  }
+
+  /** A channel id as the app names it: a user id means the person's DM with the app. */
+  private resolveChannel(raw: unknown): string {
+    const id = String(raw ?? '');
+    return /^[UW]/.test(id) && this.ws.users.has(id) ? dmIdOf(id) : id;
+  }
+
+  private postMessage(args: Record<string, unknown>): ApiAnswer {
+    const channelId = this.resolveChannel(args.channel);
+    const channel = this.ws.channels.get(channelId);
+    if (!channel) return fail('channel_not_found');
+    if (!channel.botMember) return fail('not_in_channel');
+    if (this.faults.rateLimitedPosts > 0) {
+      this.faults.rateLimitedPosts -= 1;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
+    }
+    const content = messageContent(args);
+    if (content === null) return fail('no_text');
+    const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+    if (threadTs !== undefined && !this.ws.find(channelId, threadTs)) return fail('thread_not_found');
+    const message = this.ws.post({ channel: channelId, user: BOT_USER_ID, ...content, ...(threadTs ? { threadTs } : {}), ...(args.metadata !== undefined ? { metadata: args.metadata } : {}) });
+    return ok({ channel: channelId, ts: message.ts, message: apiMessage(message) });
+  }
+
+  private update(args: Record<string, unknown>): ApiAnswer {
+    const channelId = this.resolveChannel(args.channel);
+    if (!this.ws.channels.has(channelId)) return fail('channel_not_found');
+    const message = this.ws.find(channelId, String(args.ts ?? ''));
+    if (!message || message.ephemeralFor !== undefined) return fail('message_not_found');
+    if (message.user !== BOT_USER_ID) return fail('cant_update_message');
+    const content = messageContent(args);
+    if (content === null) return fail('no_text');
+    message.text = content.text;
+    if (content.blocks) message.blocks = content.blocks;
+    if (args.metadata !== undefined) message.metadata = args.metadata;
+    message.edited = true;
+    this.ws.touch();
+    return ok({ channel: channelId, ts: message.ts, text: message.text });
+  }
+
+  private postEphemeral(args: Record<string, unknown>): ApiAnswer {
+    const channelId = this.resolveChannel(args.channel);
+    const channel = this.ws.channels.get(channelId);
+    if (!channel) return fail('channel_not_found');
+    const user = String(args.user ?? '');
+    if (!this.ws.users.has(user)) return fail('user_not_found');
+    const content = messageContent(args);
+    if (content === null) return fail('no_text');
+    const message = this.ws.post({ channel: channelId, user: BOT_USER_ID, ...content, ephemeralFor: user });
+    return ok({ message_ts: message.ts });
+  }
+
+  private join(args: Record<string, unknown>): ApiAnswer {
+    const channel = this.ws.channels.get(String(args.channel ?? ''));
+    if (!channel || channel.kind !== 'channel') return fail('channel_not_found');
+    channel.botMember = true;
+    this.ws.touch();
+    return ok({ channel: { id: channel.id, name: channel.name, is_channel: true, is_member: true } });
+  }
+
+  private history(args: Record<string, unknown>): ApiAnswer {
+    const channelId = this.resolveChannel(args.channel);
+    const channel = this.ws.channels.get(channelId);
+    if (!channel) return fail('channel_not_found');
+    if (!channel.botMember) return fail('not_in_channel');
+    const topLevel = (this.ws.messages.get(channelId) ?? []).filter((m) => m.ephemeralFor === undefined && (m.threadTs === undefined || m.threadTs === m.ts));
+    return ok(page([...topLevel].reverse(), args));
+  }
+
+  private replies(args: Record<string, unknown>): ApiAnswer {
+    const channelId = this.resolveChannel(args.channel);
+    if (!this.ws.channels.has(channelId)) return fail('channel_not_found');
+    const parent = this.ws.find(channelId, String(args.ts ?? ''));
+    if (!parent) return fail('thread_not_found');
+    return ok(page([parent, ...this.ws.replies(channelId, parent.ts)], args));
+  }
+
+  private userInfo(args: Record<string, unknown>): ApiAnswer {
+    const user = this.ws.users.get(String(args.user ?? ''));
+    if (!user) return fail('user_not_found');
+    // Workspace admins are admins in Slack's sense too; ADMIN_USER_IDS names the sandbox admin as well.
+    return ok({ user: { id: user.id, team_id: TEAM_ID, name: user.name.toLowerCase().replace(/\s+/g, '.'), real_name: user.name, is_admin: user.isAdmin, is_owner: false, is_bot: false, tz: 'Europe/London' } });
+  }
+
+  private openView(args: Record<string, unknown>, push: boolean): ApiAnswer {
+    const view = viewArg(args.view);
+    if (!view) return fail('invalid_arguments');
+    const user = this.triggers.use(String(args.trigger_id ?? ''));
+    if (user.kind !== 'valid') return fail(user.kind === 'expired' ? 'expired_trigger_id' : 'invalid_trigger_id');
+    const stack = this.ws.modals.get(user.user) ?? [];
+    if (push && stack.length === 0) return fail('not_found');
+    if (push && stack.length >= MAX_MODAL_STACK) return fail('push_limit_reached');
+    const opened: OpenView = { ...this.ws.newViewId(), user: user.user, view, errors: {} };
+    // views.open replaces whatever the person had open; views.push stacks.
+    this.ws.modals.set(user.user, push ? [...stack, opened] : [opened]);
+    this.ws.touch();
+    return ok({ view: apiView(opened, stack[0]) });
+  }
+
+  private updateView(args: Record<string, unknown>): ApiAnswer {
+    const view = viewArg(args.view);
+    if (!view) return fail('invalid_arguments');
+    const open = this.ws.findView(String(args.view_id ?? ''));
+    if (!open) return fail('not_found');
+    if (typeof args.hash === 'string' && args.hash !== open.hash) return fail('hash_conflict');
+    open.view = view;
+    open.hash = newHash();
+    open.errors = {};
+    this.ws.touch();
+    return ok({ view: apiView(open, this.ws.modals.get(open.user)?.[0]) });
+  }
+
+  private publish(args: Record<string, unknown>): ApiAnswer {
+    const view = viewArg(args.view);
+    const user = String(args.user_id ?? '');
+    if (!view || view.type !== 'home') return fail('invalid_arguments');
+    if (!this.ws.users.has(user)) return fail('user_not_found');
+    this.ws.homes.set(user, view);
+    this.ws.touch();
+    return ok({ view: { ...view, id: `VHOME${user}`, hash: newHash(), team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID } });
+  }
+
+  private reaction(args: Record<string, unknown>, add: boolean): ApiAnswer {
+    const message = this.ws.find(this.resolveChannel(args.channel), String(args.timestamp ?? ''));
+    if (!message) return fail('message_not_found');
+    const changed = this.ws.react(message, BOT_USER_ID, String(args.name ?? ''), add);
+    return changed ? ok() : fail(add ? 'already_reacted' : 'no_reaction');
+  }
+}
+
+/** text/blocks of a post or update; null when there is nothing to show (Slack: no_text). */
+export function messageContent(args: Record<string, unknown>): { text: string; blocks?: unknown[] } | null {
+  const text = typeof args.text === 'string' ? args.text : '';
+  const blocks = Array.isArray(args.blocks) ? withBlockIds(args.blocks as unknown[]) : undefined;
+  if (text === '' && (!blocks || blocks.length === 0)) return null;
+  return blocks ? { text, blocks } : { text };
+}
+
+/** A stored message as conversations.history shows it. */
+export function apiMessage(message: SandboxMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    ts: message.ts,
+    user: message.user,
+    ...(message.user === BOT_USER_ID ? { bot_id: BOT_ID, app_id: APP_ID } : {}),
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    ...(message.metadata !== undefined ? { metadata: message.metadata } : {}),
+    ...(message.reactions.length > 0 ? { reactions: message.reactions.map((r) => ({ name: r.name, users: r.users, count: r.users.length })) } : {}),
+  };
+}
+
+/** A modal as Slack returns it and sends it in payloads. */
+export function apiView(open: OpenView, root: OpenView | undefined, state: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...open.view,
+    id: open.id,
+    hash: open.hash,
+    team_id: TEAM_ID,
+    app_id: APP_ID,
+    bot_id: BOT_ID,
+    root_view_id: root?.id ?? open.id,
+    previous_view_id: null,
+    private_metadata: typeof open.view.private_metadata === 'string' ? open.view.private_metadata : '',
+    callback_id: typeof open.view.callback_id === 'string' ? open.view.callback_id : '',
+    state: { values: state },
+  };
+}
+
+function viewArg(raw: unknown): Record<string, unknown> | null {
+  if (typeof raw === 'string') {
+    try {
+      return viewArg(JSON.parse(raw));
+    } catch {
+      return null;
+    }
+  }
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? viewWithBlockIds(raw as Record<string, unknown>) : null;
+}
+
+/** Slack's timeline paging: oldest/latest (exclusive unless `inclusive`), `limit`, an opaque cursor. */
+function page(messages: SandboxMessage[], args: Record<string, unknown>): Record<string, unknown> {
+  const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+  const inWindow = messages.filter((m) => {
+    const afterOldest = args.oldest === undefined || (inclusive ? m.ts >= String(args.oldest) : m.ts > String(args.oldest));
+    const beforeLatest = args.latest === undefined || (inclusive ? m.ts <= String(args.latest) : m.ts < String(args.latest));
+    return afterOldest && beforeLatest;
+  });
+  const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
+  const offset = typeof args.cursor === 'string' && /^\d+$/.test(args.cursor) ? Number(args.cursor) : 0;
+  const slice = inWindow.slice(offset, offset + limit);
+  const hasMore = offset + limit < inWindow.length;
+  return { messages: slice.map(apiMessage), has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(offset + limit) : '' } };
+}
