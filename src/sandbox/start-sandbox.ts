@@ -20,12 +20,13 @@ import { TriggerIds } from './trigger-ids.js';
 import { UserActions } from './user-actions.js';
 import { SandboxWebApi } from './web-api.js';
 import { Workspace, type SandboxUser } from './workspace.js';
+import { channelName } from './channel-name.js';
 import { timeControls } from './world/time-controls.js';
 
 export const SANDBOX_USERS: readonly SandboxUser[] = [
-  { id: 'U0DEMOCSM01', name: 'Priya Raman', role: 'CSM (owns a share of the demo accounts)', isAdmin: false },
-  { id: 'U0DEMOCSM02', name: 'Tom Becker', role: 'CSM, a teammate', isAdmin: false },
-  { id: 'U0SANDADM1', name: 'Alex Morgan', role: 'account-health admin (ADMIN_USER_IDS)', isAdmin: false },
+  { id: 'U0DEMOCSM01', name: 'Priya Raman', role: 'CSM', isAdmin: false },
+  { id: 'U0DEMOCSM02', name: 'Tom Becker', role: 'CSM, teammate', isAdmin: false },
+  { id: 'U0SANDADM1', name: 'Alex Morgan', role: 'admin', isAdmin: false },
 ];
 export const GENERAL_CHANNEL = { id: 'C0GENERAL1', name: 'general' };
 /** Alerts of accounts without a channel land here (ALERT_FALLBACK_CHANNEL_ID). */
@@ -104,6 +105,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const app = await startServer({ config: appConfig, db, logger, clock: clock.now, host: '127.0.0.1' });
     eventsUrl = `${app.url}/slack/events`;
     controls = timeControls(app.deps as AppDeps, clock);
+    // The first scheduled tick, at once: alerts already in the data are posted before anyone looks.
+    options.onProgress?.(await controls.recompute());
     welcome(workspace);
     const sweep = setInterval(() => triggers.sweep(), 10_000);
     sweep.unref();
@@ -146,11 +149,6 @@ async function accountChannels(db: Database): Promise<{ id: string; name: string
     channels.push({ id: a.slackChannelId, name: channelName(a.name), botMember: false });
   }
   return channels;
-}
-
-export function channelName(accountName: string): string {
-  const slug = accountName.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return (slug || 'account').slice(0, 80);
 }
 
 function welcome(ws: Workspace): void {

@@ -80,6 +80,7 @@ function draw() {
     drawOnce('messages', JSON.stringify([selected, data.names.users]), () => drawMessages(selected, data));
   }
   drawModal(data);
+  document.documentElement.dataset.me = data.me;
   document.documentElement.dataset.ready = 'true';
   if (window.sandboxFirstDrawMs === undefined) window.sandboxFirstDrawMs = performance.now();
 }

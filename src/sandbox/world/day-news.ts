@@ -8,6 +8,7 @@ import { LEVELS, type Segment } from '../../demo/generate-observations.js';
 export interface NewsCandidate {
   accountId: number;
   externalId: string;
+  name: string;
   segment: string | null;
   band: string | null;
   hasChannel: boolean;
@@ -17,6 +18,7 @@ export interface NewsCandidate {
 export interface AccountNews {
   accountId: number;
   externalId: string;
+  name: string;
   kind: 'bad_day' | 'recovery';
   values: { metricKey: string; value: number }[];
 }
@@ -33,12 +35,12 @@ export function planDayNews(candidates: readonly NewsCandidate[], day: number): 
   const alerting = sorted.filter((c) => c.hasOpenAlert);
   const news: AccountNews[] = [];
   for (const c of pick(healthy, BAD_DAYS_PER_DAY, day)) {
-    news.push({ accountId: c.accountId, externalId: c.externalId, kind: 'bad_day', values: BAD_DAY_METRICS.map((m) => ({ metricKey: m, value: level(m, c.segment, 'poor') })) });
+    news.push({ accountId: c.accountId, externalId: c.externalId, name: c.name, kind: 'bad_day', values: BAD_DAY_METRICS.map((m) => ({ metricKey: m, value: level(m, c.segment, 'poor') })) });
   }
   // Every other day someone's follow-up pays off.
   if (day % 2 === 0) {
     for (const c of pick(alerting, 1, day)) {
-      news.push({ accountId: c.accountId, externalId: c.externalId, kind: 'recovery', values: RECOVERY_METRICS.map((m) => ({ metricKey: m, value: level(m, c.segment, 'good') })) });
+      news.push({ accountId: c.accountId, externalId: c.externalId, name: c.name, kind: 'recovery', values: RECOVERY_METRICS.map((m) => ({ metricKey: m, value: level(m, c.segment, 'good') })) });
     }
   }
   return news;

@@ -28,19 +28,19 @@ export function timeControls(deps: AppDeps, clock: SandboxClock): TimeControls {
       await upsertObservations(deps.db.prisma, news.flatMap((n) => n.values.map((v) => ({ accountId: n.accountId, metricKey: v.metricKey, value: v.value, observedAt: at }))), 'demo');
       const ran = await recompute();
       await runAlertMaintenance(deps);
-      const told = news.map((n) => `${n.externalId} ${n.kind === 'bad_day' ? 'had a bad day' : 'recovered'}`).join(', ');
-      return `Now ${at.toISOString().slice(0, 10)}. ${told || 'A quiet day.'} ${ran}`;
+      const told = news.map((n) => `${n.name} ${n.kind === 'bad_day' ? 'had a bad day' : 'recovered'}`).join('; ');
+      return `Now ${at.toISOString().slice(0, 10)}. ${told ? `${told}.` : 'A quiet day.'} ${ran}`;
     },
   };
 }
 
 async function newsCandidates(deps: AppDeps): Promise<NewsCandidate[]> {
-  const rows = await deps.db.prisma.$queryRaw<{ id: number; external_id: string; segment: string | null; band: string | null; slack_channel_id: string | null; open_alert: boolean }[]>`
-    SELECT a.id, a.external_id, a.segment, s.band, a.slack_channel_id,
+  const rows = await deps.db.prisma.$queryRaw<{ id: number; external_id: string; name: string; segment: string | null; band: string | null; slack_channel_id: string | null; open_alert: boolean }[]>`
+    SELECT a.id, a.external_id, a.name, a.segment, s.band, a.slack_channel_id,
            EXISTS (SELECT 1 FROM alerts al WHERE al.open_key = a.id) AS open_alert
     FROM accounts a LEFT JOIN account_scores s ON s.account_id = a.id
     WHERE a.churned_on IS NULL`;
-  return rows.map((r) => ({ accountId: r.id, externalId: r.external_id, segment: r.segment, band: r.band, hasChannel: r.slack_channel_id !== null, hasOpenAlert: r.open_alert }));
+  return rows.map((r) => ({ accountId: r.id, externalId: r.external_id, name: r.name, segment: r.segment, band: r.band, hasChannel: r.slack_channel_id !== null, hasOpenAlert: r.open_alert }));
 }
 
 function wholeSecond(date: Date): Date {
