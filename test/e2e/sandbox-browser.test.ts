@@ -67,7 +67,7 @@ describe('the sandbox in a browser', () => {
   it('answers /health with a chooser, then the breakdown, and shares it in the channel', async () => {
     const word = await ambiguousWord();
     await journey(browser, `${sandbox.url}/`, 'health-lookup-and-share', async (page) => {
-      const loadMs = await page.evaluate(() => (window as unknown as { sandboxFirstDrawMs: number }).sandboxFirstDrawMs);
+      const loadMs = Number(await page.evaluate('window.sandboxFirstDrawMs'));
       console.info(`sandbox page: first draw ${Math.round(loadMs)} ms after navigation`);
 
       await run(page, `/health ${word}`);
@@ -133,7 +133,7 @@ describe('the sandbox in a browser', () => {
       const midMarket = await picker.locator('option', { hasText: /mid-market/i }).first().getAttribute('value');
       await picker.selectOption(midMarket ?? '');
       await modal.locator('.modal-title', { hasText: /./ }).waitFor();
-      await page.waitForFunction((key) => [...document.querySelectorAll('.modal select[data-kind="select"] option:checked')].some((o) => (o as HTMLOptionElement).value === key), midMarket);
+      await page.waitForFunction(`[...document.querySelectorAll('.modal select[data-kind="select"] option:checked')].some((o) => o.value === ${JSON.stringify(midMarket)})`);
 
       const before = new Map((await db.prisma.accountScore.findMany({ select: { accountId: true, score: true } })).map((s) => [s.accountId, s.score]));
       const weight = modal.locator('input[name$=":weight/value"]').first();
@@ -142,7 +142,8 @@ describe('the sandbox in a browser', () => {
       await modal.locator('.modal-submit').click();
       await modal.locator(`.bk-input-block.has-error:has(input[name="${weightName}"]) .bk-error`).waitFor();
 
-      const current = Number(await modal.locator(`input[name="${weightName}"]`).evaluate((el) => (el as HTMLInputElement).defaultValue));
+      // The value the view was drawn with (the attribute), not what was typed.
+      const current = Number(await modal.locator(`input[name="${weightName}"]`).getAttribute('value'));
       await modal.locator(`input[name="${weightName}"]`).fill(String(current >= 30 ? 1 : 60));
       await modal.locator('.modal-submit').click();
       await page.waitForSelector('#modal-layer', { state: 'hidden' });
