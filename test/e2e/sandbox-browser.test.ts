@@ -74,10 +74,13 @@ describe('the sandbox in a browser', () => {
       const chooser = page.locator('.msg.ephemeral', { hasText: 'Which one?' }).last();
       await chooser.waitFor();
       const ts = await chooser.getAttribute('data-ts');
-      const first = chooser.locator('.bk-actions .bk-button').first();
-      const picked = (await first.textContent())?.trim() ?? '';
-      expect(picked.toLowerCase()).toContain(word.toLowerCase());
-      await first.click();
+      // The lowest-scored of the offered accounts: its breakdown has the most to say.
+      const offered = (await chooser.locator('.bk-actions .bk-button').allTextContents()).map((t) => t.trim());
+      expect(offered.length).toBeGreaterThan(1);
+      for (const name of offered) expect(name.toLowerCase()).toContain(word.toLowerCase());
+      const scores = await db.prisma.account.findMany({ where: { name: { in: offered } }, select: { name: true, currentScore: { select: { score: true } } } });
+      const picked = [...scores].sort((a, b) => (a.currentScore?.score ?? 101) - (b.currentScore?.score ?? 101))[0]?.name ?? offered[0] ?? '';
+      await chooser.locator('.bk-actions .bk-button', { hasText: picked }).first().click();
       // replace_original: the chooser itself becomes the breakdown.
       const breakdown = page.locator(`.msg[data-ts="${ts}"]`);
       await breakdown.locator('.bk-header', { hasText: picked }).waitFor();
