@@ -1,5 +1,5 @@
 import { SandboxRefusedError, startSandbox } from '../sandbox/start-sandbox.js';
-import { UsageError, type CliCommand } from './command.js';
+import { runUntilStopped, UsageError, type CliCommand } from './command.js';
 import { intFlag, parseArgs } from './parse-flags.js';
 
 export const sandboxCommand: CliCommand = {
@@ -34,16 +34,7 @@ Ctrl-C stops it.`,
       return 1;
     }
     io.out(`account-health sandbox: open ${sandbox.url}/ in your browser (Ctrl-C to stop)`);
-    await new Promise<void>((resolve) => {
-      const shutdown = () => {
-        sandbox.stop().then(resolve, (error: unknown) => {
-          io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-          resolve();
-        });
-      };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
-    });
+    await runUntilStopped(() => sandbox.stop(), io);
     return 0;
   },
 };
