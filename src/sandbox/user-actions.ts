@@ -32,7 +32,8 @@ export class UserActions {
     const channel = this.ws.channels.get(channelId);
     if (!user || !channel) return fail('unknown person or channel');
     const match = /^(\/\S+)\s*([\s\S]*)$/.exec(commandLine.trim());
-    if (!match?.[1] || match[1] !== '/health') return fail(`${match?.[1] ?? commandLine} is not a valid command. In the sandbox, only /health is installed.`);
+    if (match?.[1] === '/invite') return this.invite(user, channel.id, match[2] ?? '');
+    if (!match?.[1] || match[1] !== '/health') return fail(`${match?.[1] ?? commandLine} is not a valid command. In the sandbox, only /health and /invite @account-health work.`);
     const answer = await this.app.command({
       channel_id: channel.id,
       channel_name: channel.kind === 'dm' ? 'directmessage' : channel.name,
@@ -48,6 +49,17 @@ export class UserActions {
     const immediate = parseJson(answer.body) ?? (answer.body.trim() !== '' ? { text: answer.body } : null);
     const content = immediate ? messageContent(immediate) : null;
     if (content) this.ws.post({ channel: channel.id, user: BOT_USER_ID, ...content, ...(immediate?.response_type === 'in_channel' ? {} : { ephemeralFor: user.id }) });
+    return OK;
+  }
+
+  /** Slack's own /invite: the app's "invite me" advice can be followed in the sandbox too. */
+  private invite(user: SandboxUser, channelId: string, who: string): ActionOutcome {
+    const channel = this.ws.channels.get(channelId);
+    if (!channel || channel.kind !== 'channel') return fail('/invite works in channels.');
+    if (!/^@?account-health$/i.test(who.trim())) return fail('In the sandbox, only the app can be invited: /invite @account-health');
+    if (channel.botMember) return fail('account-health is already in this channel.');
+    channel.botMember = true;
+    this.ws.post({ channel: channel.id, user: 'USLACKBOT', text: `<@${user.id}> added <@${BOT_USER_ID}> to this channel.` });
     return OK;
   }
 

@@ -2,7 +2,10 @@
 // must join a channel before posting there, modal stacks and hashes, and a
 // rate limit on request.
 import { describe, expect, it } from 'vitest';
+import { AppLink } from '../../../src/sandbox/app-link.js';
+import { ResponseUrls } from '../../../src/sandbox/response-urls.js';
 import { TriggerIds } from '../../../src/sandbox/trigger-ids.js';
+import { UserActions } from '../../../src/sandbox/user-actions.js';
 import { SandboxWebApi } from '../../../src/sandbox/web-api.js';
 import { BOT_USER_ID, Workspace } from '../../../src/sandbox/workspace.js';
 
@@ -117,5 +120,17 @@ describe('SandboxWebApi', () => {
     expect(call('admin.users.remove', {}).body).toEqual({ ok: false, error: 'unknown_method' });
     expect(call('users.info', { user: 'U0NOBODY01' }).body).toEqual({ ok: false, error: 'user_not_found' });
     expect(call('users.info', { user: 'U0CSM00001' }).body).toMatchObject({ ok: true, user: { id: 'U0CSM00001', is_admin: false } });
+  });
+});
+
+describe('UserActions /invite', () => {
+  it('adds the app to a channel, as the app\'s "invite me" advice asks', async () => {
+    const { ws, triggers } = setUp();
+    const actions = new UserActions(ws, new AppLink(() => 'http://127.0.0.1:9/slack/events', 'secret'), triggers, new ResponseUrls(ws, () => 'http://127.0.0.1:9'));
+    expect(await actions.command('U0CSM00001', 'C0ACME0001', '/invite @someone')).toMatchObject({ ok: false });
+    expect(await actions.command('U0CSM00001', 'C0ACME0001', '/invite @account-health')).toEqual({ ok: true });
+    expect(ws.channels.get('C0ACME0001')?.botMember).toBe(true);
+    expect(await actions.command('U0CSM00001', 'C0ACME0001', '/invite @account-health')).toEqual({ ok: false, error: 'account-health is already in this channel.' });
+    expect(await actions.command('U0CSM00001', 'C0ACME0001', '/weather')).toMatchObject({ ok: false, error: expect.stringMatching(/not a valid command/) });
   });
 });
