@@ -32,6 +32,11 @@ async function refresh() {
   if (!response.ok) return;
   page.data = await response.json();
   page.version = page.data.version;
+  // A channel this person cannot see (another person's DM, a past session's channel): back to #general.
+  if (page.view === 'channel' && !page.data.selected && page.channel !== 'C0GENERAL1') {
+    page.channel = 'C0GENERAL1';
+    return refresh();
+  }
   draw();
 }
 
@@ -135,6 +140,17 @@ function collectForm(form) {
   return values;
 }
 
+/** What the person changed from the view's initial values (Slack keeps entries across views.update). */
+function changedEntries(form) {
+  const all = collectForm(form);
+  const changed = {};
+  for (const el of form.querySelectorAll('[name]')) {
+    const touched = el.type === 'checkbox' ? el.checked !== el.defaultChecked : el.tagName === 'SELECT' ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue;
+    if (touched) changed[el.name] = all[el.name];
+  }
+  return changed;
+}
+
 function restoreForm(form, values) {
   for (const el of form.querySelectorAll('[name]')) {
     const value = values[el.name];
@@ -155,7 +171,7 @@ function drawModal(data) {
       return;
     }
     const old = layer.querySelector('form.modal-body');
-    const keep = old && old.dataset.viewId === top.id ? collectForm(old) : null;
+    const keep = old && old.dataset.viewId === top.id ? changedEntries(old) : null;
     const view = top.view;
     const stray = strayErrors(view, top.errors).map((e) => `<div class="bk-error" role="alert">${escapeHtml(e)}</div>`).join('');
     layer.hidden = false;
