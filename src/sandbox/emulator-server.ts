@@ -13,7 +13,7 @@ import { pageFile, type PageFile } from './page-files.js';
 import { pageState } from './page-state.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { UserActions } from './user-actions.js';
-import type { SandboxWebApi } from './web-api.js';
+import { MAX_UPLOAD_BYTES, type SandboxWebApi } from './web-api.js';
 import type { Workspace } from './workspace.js';
 
 export interface TimeControls {
@@ -82,7 +82,13 @@ export class EmulatorServer {
       const outcome = this.parts.responses.respond(path.slice('/response/'.length), body ?? {});
       return send(res, outcome.status, outcome.body);
     }
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      const accepted = this.parts.api.receiveUpload(path.slice('/upload/'.length), await readBytes(req));
+      res.writeHead(accepted ? 200 : 404, { 'content-type': 'text/plain' });
+      return void res.end(accepted ? 'OK' : 'upload not found');
+    }
     if (!this.sameOrigin(req)) return send(res, 403, { ok: false, error: 'This sandbox answers only its own page on 127.0.0.1.' });
+    if (req.method === 'GET' && path.startsWith('/files/')) return this.serveUpload(res, path.slice('/files/'.length));
     if (req.method === 'GET') {
       const file = pageFile(path);
       if (file) return this.serveFile(res, file);
@@ -167,6 +173,15 @@ export class EmulatorServer {
     res.end(content);
   }
 
+  /** An uploaded file, for the page: images as themselves, anything else only as a download. */
+  private serveUpload(res: http.ServerResponse, id: string): void {
+    const file = this.parts.ws.files.get(id);
+    if (!file?.bytes || !file.completed) return send(res, 404, { ok: false, error: 'file_not_found' });
+    const image = file.mimetype.startsWith('image/');
+    res.writeHead(200, { 'content-type': file.mimetype, 'x-content-type-options': 'nosniff', ...(image ? {} : { 'content-disposition': 'attachment' }) });
+    res.end(file.bytes);
+  }
+
   /** Requests from this server's own page: Host is our loopback address. */
   private sameOrigin(req: http.IncomingMessage): boolean {
     const host = req.headers.host ?? '';
@@ -175,15 +190,19 @@ export class EmulatorServer {
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBytes(req: http.IncomingMessage, limit = MAX_UPLOAD_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
+    if (size > limit) throw new Error('request body too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  return (await readBytes(req, MAX_BODY)).toString('utf8');
 }
 
 /** The Web API takes form bodies whose complex values are JSON strings, or JSON bodies. */

@@ -13,6 +13,7 @@ export interface PageMessage {
   ephemeral: boolean;
   edited: boolean;
   reactions: { name: string; count: number; mine: boolean; names: string[] }[];
+  files: { id: string; title: string; url: string; isImage: boolean }[];
   replies: PageMessage[];
 }
 
@@ -43,6 +44,10 @@ export function pageState(ws: Workspace, me: string, selectedId: string | null, 
     ephemeral: m.ephemeralFor !== undefined,
     edited: m.edited === true,
     reactions: m.reactions.map((r) => ({ name: r.name, count: r.users.length, mine: r.users.includes(me), names: r.users.map(userName) })),
+    files: (m.files ?? []).flatMap((id) => {
+      const file = ws.files.get(id);
+      return file ? [{ id, title: file.title, url: `/files/${id}`, isImage: file.mimetype.startsWith('image/') }] : [];
+    }),
     replies: ws.replies(m.channel, m.ts).filter((r) => r.ephemeralFor === undefined || r.ephemeralFor === me).map(toPage),
   });
   return {

@@ -82,7 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
     const workspace = new Workspace(SANDBOX_USERS, [{ ...GENERAL_CHANNEL, botMember: true }, { ...ALERTS_CHANNEL, botMember: true }, ...(await accountChannels(db))]);
     const triggers = new TriggerIds();
-    const api = new SandboxWebApi(workspace, triggers, botToken);
+    const api = new SandboxWebApi(workspace, triggers, botToken, () => emulator?.url ?? '');
     const responses = new ResponseUrls(workspace, () => emulator?.url ?? '');
     let eventsUrl = '';
     const actions = new UserActions(workspace, new AppLink(() => eventsUrl, signingSecret), triggers, responses);

@@ -26,6 +26,8 @@ export class SandboxWebApi {
     private readonly ws: Workspace,
     private readonly triggers: TriggerIds,
     private readonly botToken: string,
+    /** This emulator's base URL (upload URLs and file links point at it). */
+    private readonly baseUrl: () => string = () => '',
     readonly faults: SimulatedFaults = { rateLimitedPosts: 0 },
   ) {}
 
@@ -60,6 +62,10 @@ export class SandboxWebApi {
       case 'reactions.add':
       case 'reactions.remove':
         return this.reaction(args, method === 'reactions.add');
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       default:
         return fail('unknown_method');
     }
@@ -186,12 +192,65 @@ export class SandboxWebApi {
     return ok({ view: { ...view, id: `VHOME${user}`, hash: newHash(), team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID } });
   }
 
+  private uploadUrl(args: Record<string, unknown>): ApiAnswer {
+    const name = typeof args.filename === 'string' ? args.filename : '';
+    const length = Number(args.length);
+    if (name === '' || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    if (length > MAX_UPLOAD_BYTES) return fail('file_too_large');
+    const id = `F${this.ws.newViewId().id.slice(1)}`;
+    this.ws.files.set(id, { id, name, title: name, bytes: null, mimetype: 'application/octet-stream', completed: false });
+    return ok({ upload_url: `${this.baseUrl()}/upload/${id}`, file_id: id });
+  }
+
+  /** The bytes posted to an upload URL; false when no such upload is pending. */
+  receiveUpload(id: string, bytes: Buffer): boolean {
+    const file = this.ws.files.get(id);
+    if (!file || file.completed || bytes.length === 0 || bytes.length > MAX_UPLOAD_BYTES) return false;
+    file.bytes = bytes;
+    file.mimetype = sniffMimetype(bytes);
+    return true;
+  }
+
+  private completeUpload(args: Record<string, unknown>): ApiAnswer {
+    const raw = typeof args.files === 'string' ? safeJson(args.files) : args.files;
+    if (!Array.isArray(raw) || raw.length === 0) return fail('invalid_arguments');
+    const files = raw.map((f: unknown) => (typeof f === 'object' && f !== null ? (f as Record<string, unknown>) : {}));
+    const stored = files.map((f) => this.ws.files.get(String(f.id ?? '')));
+    if (stored.some((f) => !f || f.bytes === null || f.completed)) return fail('file_not_found');
+    const channelId = typeof args.channel_id === 'string' ? this.resolveChannel(args.channel_id) : null;
+    const channel = channelId === null ? null : this.ws.channels.get(channelId);
+    if (channelId !== null && !channel) return fail('channel_not_found');
+    if (channel && !channel.botMember) return fail('not_in_channel');
+    files.forEach((f, i) => {
+      const file = stored[i];
+      if (!file) return;
+      file.completed = true;
+      if (typeof f.title === 'string' && f.title !== '') file.title = f.title;
+    });
+    const ids = stored.map((f) => f?.id ?? '');
+    if (channel) {
+      const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+      this.ws.post({ channel: channel.id, user: BOT_USER_ID, text: typeof args.initial_comment === 'string' ? args.initial_comment : '', files: ids, ...(threadTs ? { threadTs } : {}) });
+    }
+    return ok({ files: stored.map((f) => ({ id: f?.id, name: f?.name, title: f?.title, mimetype: f?.mimetype, url_private: `${this.baseUrl()}/files/${f?.id}`, permalink: `${this.baseUrl()}/files/${f?.id}` })) });
+  }
+
   private reaction(args: Record<string, unknown>, add: boolean): ApiAnswer {
     const message = this.ws.find(this.resolveChannel(args.channel), String(args.timestamp ?? ''));
     if (!message) return fail('message_not_found');
     const changed = this.ws.react(message, BOT_USER_ID, String(args.name ?? ''), add);
     return changed ? ok() : fail(add ? 'already_reacted' : 'no_reaction');
   }
+}
+
+export const MAX_UPLOAD_BYTES = 5_000_000;
+
+/** The mimetype Slack would sniff for the bytes: images by their magic numbers, else binary. */
+export function sniffMimetype(bytes: Buffer): string {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') return 'image/gif';
+  return 'application/octet-stream';
 }
 
 /** text/blocks of a post or update; null when there is nothing to show (Slack: no_text). */
@@ -232,6 +291,14 @@ export function apiView(open: OpenView, root: OpenView | undefined, state: Recor
     callback_id: typeof open.view.callback_id === 'string' ? open.view.callback_id : '',
     state: { values: state },
   };
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
 }
 
 function viewArg(raw: unknown): Record<string, unknown> | null {

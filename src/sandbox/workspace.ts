@@ -22,6 +22,17 @@ export interface SandboxChannel {
   botMember: boolean;
 }
 
+/** A file uploaded with Slack's external upload (files.getUploadURLExternal, then files.completeUploadExternal). */
+export interface SandboxFile {
+  id: string;
+  name: string;
+  title: string;
+  /** Null until the bytes are posted to the upload URL. */
+  bytes: Buffer | null;
+  mimetype: string;
+  completed: boolean;
+}
+
 export interface Reaction {
   name: string;
   users: string[];
@@ -40,6 +51,8 @@ export interface SandboxMessage {
   ephemeralFor?: string;
   reactions: Reaction[];
   edited?: boolean;
+  /** Files shared with the message (ids into Workspace.files). */
+  files?: string[];
 }
 
 export interface OpenView {
@@ -63,6 +76,7 @@ export class Workspace {
   readonly channels = new Map<string, SandboxChannel>();
   readonly messages = new Map<string, SandboxMessage[]>();
   readonly homes = new Map<string, Record<string, unknown>>();
+  readonly files = new Map<string, SandboxFile>();
   /** Each person's modal stack, bottom first (Slack allows three). */
   readonly modals = new Map<string, OpenView[]>();
   /** Unread marks: the newest ts each person has seen in each channel. */

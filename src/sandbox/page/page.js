@@ -115,7 +115,13 @@ function messageHtml(m, data, inThread) {
   return `<article class="msg${m.ephemeral ? ' ephemeral' : ''}" data-ts="${escapeHtml(m.ts)}">
     <div class="msg-head"><span class="author">${escapeHtml(m.authorName)}</span>${m.isBot ? ' <span class="app-tag">APP</span>' : ''} <span class="time">${time}</span>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>
     ${m.ephemeral ? '<div class="only-you">Only visible to you</div>' : ''}
-    <div class="msg-body">${messageBodyToHtml(m, { names: data.names })}</div>${reactions}${thread}</article>`;
+    <div class="msg-body">${m.text === '' && !m.blocks ? '' : messageBodyToHtml(m, { names: data.names })}${filesHtml(m.files)}</div>${reactions}${thread}</article>`;
+}
+
+function filesHtml(files) {
+  return (files ?? []).map((f) => (f.isImage
+    ? `<figure class="file"><img src="${escapeHtml(f.url)}" alt="${escapeHtml(f.title)}"><figcaption>${escapeHtml(f.title)}</figcaption></figure>`
+    : `<a class="file" href="${escapeHtml(f.url)}">${escapeHtml(f.title)}</a>`)).join('');
 }
 
 function drawMessages(selected, data) {

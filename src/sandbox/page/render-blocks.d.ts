@@ -12,3 +12,4 @@ export function blockToHtml(block: unknown, ctx?: RenderContext): string;
 export function blocksToHtml(blocks: unknown, ctx?: RenderContext): string;
 export function messageBodyToHtml(message: { text?: string; blocks?: unknown[] | null }, ctx?: RenderContext): string;
 export function strayErrors(view: unknown, errors: Record<string, string> | undefined): string[];
+export function imageSource(block: { image_url?: unknown; slack_file?: { id?: unknown; url?: unknown } }): string | undefined;

@@ -14,11 +14,23 @@ export function textToHtml(text, ctx = {}) {
 }
 
 const attr = (name, value) => (value === undefined || value === null ? '' : ` ${name}="${escapeHtml(value)}"`);
-const SAFE_IMAGE = /^(https?:|data:image\/(png|jpeg|gif|webp);)/i;
+const SAFE_IMAGE = /^(https?:|data:image\/(png|jpeg|gif|webp);|\/files\/F[A-Z0-9]+$)/i;
 
 function imageToHtml(url, alt, cls) {
   if (typeof url !== 'string' || !SAFE_IMAGE.test(url)) return `<span class="${cls} missing">${escapeHtml(alt ?? 'image')}</span>`;
   return `<img class="${cls}" src="${escapeHtml(url)}" alt="${escapeHtml(alt ?? '')}" loading="lazy">`;
+}
+
+/** image_url, or a file uploaded to this workspace (slack_file by id or by its url). */
+export function imageSource(block) {
+  if (typeof block.image_url === 'string') return block.image_url;
+  const file = block.slack_file;
+  if (file && typeof file.id === 'string' && /^F[A-Z0-9]+$/.test(file.id)) return `/files/${file.id}`;
+  if (file && typeof file.url === 'string') {
+    const local = /\/files\/(F[A-Z0-9]+)$/.exec(file.url);
+    return local ? `/files/${local[1]}` : file.url;
+  }
+  return undefined;
 }
 
 function optionLabel(option) {
@@ -145,7 +157,7 @@ export function blockToHtml(block, ctx = {}) {
       return wrap('bk-actions', (block.elements ?? []).map((e) => elementToHtml(e, id, ctx)).join(''));
     case 'image': {
       const title = block.title ? `<div class="bk-image-title">${textToHtml(block.title, ctx)}</div>` : '';
-      return wrap('bk-image', `${title}${imageToHtml(block.image_url, block.alt_text, 'bk-image-img')}`);
+      return wrap('bk-image', `${title}${imageToHtml(imageSource(block), block.alt_text, 'bk-image-img')}`);
     }
     case 'input': {
       const error = ctx.errors?.[id];

@@ -64,6 +64,8 @@ describe('blockToHtml', () => {
       '<div class="bk bk-image" data-block="i"><div class="bk-image-title">Trend</div><img class="bk-image-img" src="https://files.test/chart.png" alt="Score, 90 days" loading="lazy"></div>',
     );
     expect(blockToHtml({ type: 'image', block_id: 'i', image_url: 'javascript:alert(1)', alt_text: 'x' })).not.toContain('<img');
+    expect(blockToHtml({ type: 'image', block_id: 'i', slack_file: { id: 'F0ABC123' }, alt_text: 'chart' })).toContain('src="/files/F0ABC123"');
+    expect(blockToHtml({ type: 'image', block_id: 'i', slack_file: { url: 'http://127.0.0.1:9/files/F0ABC123' }, alt_text: 'chart' })).toContain('src="/files/F0ABC123"');
   });
 
   it('escapes every string from the app', () => {

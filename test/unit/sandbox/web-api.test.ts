@@ -134,3 +134,28 @@ describe('UserActions /invite', () => {
     expect(await actions.command('U0CSM00001', 'C0ACME0001', '/weather')).toMatchObject({ ok: false, error: expect.stringMatching(/not a valid command/) });
   });
 });
+
+describe('external file uploads', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+
+  it('takes the bytes at the upload URL, then shares the file in a channel with its comment', () => {
+    const { ws, triggers } = setUp();
+    const api = new SandboxWebApi(ws, triggers, TOKEN, () => 'http://127.0.0.1:9');
+    const call = (method: string, args: Record<string, unknown>) => api.call(method, args, TOKEN);
+    expect(call('files.getUploadURLExternal', { filename: 'chart.png' }).body).toEqual({ ok: false, error: 'invalid_arguments' });
+    const { upload_url: uploadUrl, file_id: fileId } = call('files.getUploadURLExternal', { filename: 'chart.png', length: png.length }).body as { upload_url: string; file_id: string };
+    expect(uploadUrl).toBe(`http://127.0.0.1:9/upload/${fileId}`);
+    expect(call('files.completeUploadExternal', { files: JSON.stringify([{ id: fileId }]), channel_id: 'C0GENERAL1' }).body).toEqual({ ok: false, error: 'file_not_found' });
+    expect(api.receiveUpload(fileId, png)).toBe(true);
+    expect(call('files.completeUploadExternal', { files: [{ id: fileId, title: 'Score, 90 days' }], channel_id: 'C0ACME0001' }).body).toEqual({ ok: false, error: 'not_in_channel' });
+    const done = call('files.completeUploadExternal', { files: JSON.stringify([{ id: fileId, title: 'Score, 90 days' }]), channel_id: 'C0GENERAL1', initial_comment: 'Trend' });
+    expect(done.body).toMatchObject({ ok: true, files: [{ id: fileId, title: 'Score, 90 days', mimetype: 'image/png', url_private: `http://127.0.0.1:9/files/${fileId}` }] });
+    expect(ws.messages.get('C0GENERAL1')?.at(-1)).toMatchObject({ text: 'Trend', files: [fileId] });
+    expect(api.receiveUpload(fileId, png)).toBe(false);
+  });
+
+  it('refuses uploads past the size limit', () => {
+    const { call } = setUp();
+    expect(call('files.getUploadURLExternal', { filename: 'big.png', length: 50_000_000 }).body).toEqual({ ok: false, error: 'file_too_large' });
+  });
+});
