@@ -158,6 +158,24 @@ describe('the sandbox in a browser', () => {
     });
   }, 60_000);
 
+  it('stacks the model history on the admin modal (views.push) and closes back to it', async () => {
+    await journey(browser, `${sandbox.url}/`, 'modal-stack', async (page) => {
+      await page.selectOption('#user-switcher', ALEX_ADMIN);
+      await page.waitForSelector(`html[data-me="${ALEX_ADMIN}"]`);
+      await run(page, '/health admin');
+      const modal = page.locator('.modal');
+      await modal.locator('.modal-submit').waitFor();
+      const firstId = await modal.getAttribute('data-view-id');
+      await modal.locator('.bk-button', { hasText: 'History & restore' }).click();
+      await page.locator('.modal .stack', { hasText: '2 views' }).waitFor();
+      await expect(page.locator('.modal').getAttribute('data-view-id')).resolves.not.toBe(firstId);
+      await page.locator('.modal .modal-x').click();
+      await page.waitForSelector(`.modal[data-view-id="${firstId}"]`);
+      await page.locator('.modal .modal-close').click();
+      await page.waitForSelector('#modal-layer', { state: 'hidden' });
+    });
+  });
+
   it('shows the person their own accounts in App Home', async () => {
     const mine = await db.prisma.account.findMany({ where: { ownerSlackUserId: PRIYA, churnedOn: null }, select: { name: true } });
     expect(mine.length).toBeGreaterThan(0);
