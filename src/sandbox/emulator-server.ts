@@ -13,7 +13,8 @@ import { pageFile, type PageFile } from './page-files.js';
 import { pageState } from './page-state.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { UserActions } from './user-actions.js';
-import { MAX_UPLOAD_BYTES, type SandboxWebApi } from './web-api.js';
+import { MAX_UPLOAD_BYTES } from './slack-shapes.js';
+import type { SandboxWebApi } from './web-api.js';
 import type { Workspace } from './workspace.js';
 
 export interface TimeControls {

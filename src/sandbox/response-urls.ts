@@ -3,7 +3,7 @@
 // ephemerally unless told `in_channel`, and for a message interaction may
 // replace or delete the message it came from.
 import { randomBytes } from 'node:crypto';
-import { messageContent } from './web-api.js';
+import { messageContent } from './slack-shapes.js';
 import { BOT_USER_ID, type Workspace } from './workspace.js';
 
 const MAX_USES = 5;

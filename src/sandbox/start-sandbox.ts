@@ -4,7 +4,6 @@
 // pointed at it with SLACK_API_URL, a bot token and a signing secret made up
 // for this run, and both listen on 127.0.0.1 only.
 import { randomBytes } from 'node:crypto';
-import type { AppDeps } from '../app-deps.js';
 import type { Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { loadDemo } from '../demo/load-demo.js';
@@ -104,7 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     };
     const app = await startServer({ config: appConfig, db, logger, clock: clock.now, host: '127.0.0.1' });
     eventsUrl = `${app.url}/slack/events`;
-    controls = timeControls(app.deps as AppDeps, clock);
+    controls = timeControls(app.deps, clock);
     // The first scheduled tick, at once: alerts already in the data are posted before anyone looks.
     options.onProgress?.(await controls.recompute());
     welcome(workspace);

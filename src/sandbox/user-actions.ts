@@ -4,11 +4,10 @@
 // app's answer is applied as Slack applies it (a modal's response_action, a
 // command's immediate reply, an error when the app fails to answer).
 import type { AppAnswer, AppLink } from './app-link.js';
-import { actionPayload, stateValues } from './block-elements.js';
+import { actionPayload, stateValues, viewWithBlockIds } from './block-elements.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { TriggerIds } from './trigger-ids.js';
-import { apiMessage, apiView, messageContent } from './web-api.js';
-import { viewWithBlockIds } from './block-elements.js';
+import { apiMessage, apiView, messageContent } from './slack-shapes.js';
 import { BOT_USER_ID, dmIdOf, type OpenView, type SandboxUser, type Workspace } from './workspace.js';
 
 /** The outcome shown to the person: null when all went well, else what Slack would say. */
