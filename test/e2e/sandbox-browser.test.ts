@@ -3,7 +3,7 @@
 // Web API calls, the scheduler's work), on the demo portfolio.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -48,6 +48,16 @@ async function openChannel(page: Page, name: string): Promise<void> {
   await page.fill('#channel-filter', name);
   await page.click(`#channel-list .nav-item:text-is("# ${name}")`);
   await page.waitForSelector(`#main-title:text-is("# ${name}")`);
+}
+
+/** As the admin, /health admin: resolves with the open modal. */
+async function openAdminModal(page: Page): Promise<Locator> {
+  await page.selectOption('#user-switcher', ALEX_ADMIN);
+  await page.waitForSelector(`html[data-me="${ALEX_ADMIN}"]`);
+  await run(page, '/health admin');
+  const modal = page.locator('.modal');
+  await modal.locator('.modal-submit').waitFor();
+  return modal;
 }
 
 /** A word that begins two or more demo account names (and is no name by itself): the chooser's case. */
@@ -125,11 +135,7 @@ describe('the sandbox in a browser', () => {
 
   it('lets the admin change a weight: a bad value gets an inline error, a good one saves and scores move', async () => {
     await journey(browser, `${sandbox.url}/`, 'admin-modal', async (page) => {
-      await page.selectOption('#user-switcher', ALEX_ADMIN);
-      await page.waitForSelector(`html[data-me="${ALEX_ADMIN}"]`);
-      await run(page, '/health admin');
-      const modal = page.locator('.modal');
-      await modal.waitFor();
+      const modal = await openAdminModal(page);
 
       // Demo accounts are scored by their segment's model: pick the mid-market one.
       const picker = modal.locator('select[data-kind="select"]').first();
@@ -160,11 +166,7 @@ describe('the sandbox in a browser', () => {
 
   it('stacks the model history on the admin modal (views.push) and closes back to it', async () => {
     await journey(browser, `${sandbox.url}/`, 'modal-stack', async (page) => {
-      await page.selectOption('#user-switcher', ALEX_ADMIN);
-      await page.waitForSelector(`html[data-me="${ALEX_ADMIN}"]`);
-      await run(page, '/health admin');
-      const modal = page.locator('.modal');
-      await modal.locator('.modal-submit').waitFor();
+      const modal = await openAdminModal(page);
       const firstId = await modal.getAttribute('data-view-id');
       await modal.locator('.bk-button', { hasText: 'History & restore' }).click();
       await page.locator('.modal .stack', { hasText: '2 views' }).waitFor();
