@@ -57,3 +57,17 @@ export function cliDeps(config: Config, db: Database): AppDeps & { slackConfigur
     slackConfigured: config.SLACK_BOT_TOKEN !== undefined,
   };
 }
+
+/** Long-running commands (serve, sandbox): wait for SIGTERM or SIGINT, then stop gracefully. */
+export function runUntilStopped(stop: () => Promise<void>, io: CliIo): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const shutdown = () => {
+      stop().then(resolve, (error: unknown) => {
+        io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        resolve();
+      });
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+}

@@ -20,7 +20,7 @@ runCli(process.argv.slice(2), {
   (code) => {
     process.exitCode = code;
     // Open handles (wasm timers, idle pools) must not keep a finished command alive.
-    if (process.argv[2] !== 'serve' || code !== 0) setTimeout(() => process.exit(code), 50).unref();
+    if (!['serve', 'sandbox'].includes(process.argv[2] ?? '') || code !== 0) setTimeout(() => process.exit(code), 50).unref();
   },
   (error: unknown) => {
     process.stderr.write(`account-health: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

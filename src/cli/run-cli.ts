@@ -15,6 +15,7 @@ import { recomputeCommand } from './recompute-command.js';
 import { modelCommand } from './model-command.js';
 import { metricCommand } from './metric-command.js';
 import { sourceCommand } from './source-command.js';
+import { sandboxCommand } from './sandbox-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
@@ -27,6 +28,7 @@ const commands: CliCommand[] = [
   metricCommand,
   tokenCommand,
   sourceCommand,
+  sandboxCommand,
 ];
 
 function overview(): string {

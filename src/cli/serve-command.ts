@@ -1,4 +1,4 @@
-import { UsageError, type CliCommand } from './command.js';
+import { runUntilStopped, UsageError, type CliCommand } from './command.js';
 import { startServer } from '../server/start-server.js';
 
 export const serveCommand: CliCommand = {
@@ -18,16 +18,7 @@ gracefully: the scheduler stops, in-flight work finishes, the database closes.`,
     if (args.length > 0) throw new UsageError(`serve takes no arguments (got "${args.join(' ')}")`);
     const server = await startServer({ config });
     io.out(`account-health listening on port ${server.port}`);
-    await new Promise<void>((resolve) => {
-      const shutdown = () => {
-        server.stop().then(resolve, (error: unknown) => {
-          io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-          resolve();
-        });
-      };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
-    });
+    await runUntilStopped(() => server.stop(), io);
     return 0;
   },
 };

@@ -9,14 +9,7 @@ const EVERY_MS = 5 * 60_000;
 export function startAlertMaintenance(deps: AppDeps): BackgroundJobs {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = deps.db
-      .tryWithLock('alert-maintenance', async () => {
-        const now = deps.clock();
-        const escalated = await escalateUnclaimed(deps.db.prisma, now);
-        await recordOutcomes(deps.db.prisma, now);
-        if (escalated > 0) deps.outbox.notify();
-      })
-      .catch((error: unknown) => deps.logger.error('alert maintenance failed', { error }));
+    running = runAlertMaintenance(deps).catch((error: unknown) => deps.logger.error('alert maintenance failed', { error }));
   };
   const timer = setInterval(tick, EVERY_MS);
   return {
@@ -25,4 +18,14 @@ export function startAlertMaintenance(deps: AppDeps): BackgroundJobs {
       await running;
     },
   };
+}
+
+/** One maintenance pass (the sandbox's "advance one day" runs one at once). */
+export async function runAlertMaintenance(deps: Pick<AppDeps, 'db' | 'clock' | 'outbox'>): Promise<void> {
+  await deps.db.tryWithLock('alert-maintenance', async () => {
+    const now = deps.clock();
+    const escalated = await escalateUnclaimed(deps.db.prisma, now);
+    await recordOutcomes(deps.db.prisma, now);
+    if (escalated > 0) deps.outbox.notify();
+  });
 }

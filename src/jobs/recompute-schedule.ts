@@ -5,7 +5,7 @@ import cron from 'node-cron';
 import type { AppDeps } from '../app-deps.js';
 import { runRecomputeAndAlerts } from '../alerts/recompute-and-alert.js';
 import type { BackgroundJobs } from './start-background-jobs.js';
-import { tickAsOf } from './tick-as-of.js';
+import { onAppClock, tickAsOf } from './tick-as-of.js';
 
 /**
  * node-cron drops a slot whose callback starts more than this late (default
@@ -22,7 +22,7 @@ export function startRecomputeSchedule(deps: AppDeps): BackgroundJobs {
     async (context) => {
       // The scheduled slot is the as-of: replicas waking for one tick, however
       // late, write the same as-of, and the lock plus the per-tick check let one run.
-      const asOf = tickAsOf(context);
+      const asOf = onAppClock(tickAsOf(context), deps.clock);
       const run = runRecomputeAndAlerts(deps, { trigger: 'schedule', asOf }).then(
         (outcome) => {
           if (!outcome.ran) log.info('skipped: another process is recomputing', { asOf: asOf.toISOString() });

@@ -7,3 +7,13 @@
 export function tickAsOf(context: { date: Date }): Date {
   return new Date(Math.floor(context.date.getTime() / 1000) * 1000);
 }
+
+/**
+ * A slot on the wall clock, moved onto the app's clock. Serving, the two agree
+ * (the shift rounds to zero); the sandbox runs its clock days ahead, and its
+ * scheduled ticks must score "today" on that clock, not in its past.
+ */
+export function onAppClock(slot: Date, clock: () => Date, wallNow: number = Date.now()): Date {
+  const shiftMs = Math.round((clock().getTime() - wallNow) / 1000) * 1000;
+  return new Date(slot.getTime() + shiftMs);
+}

@@ -37,6 +37,8 @@ export interface ServerOptions {
   slackBackoff?: Backoff;
   /** Rescore the accounts an ingestion touched within seconds (default: when background jobs run). */
   rescoreOnIngest?: boolean | RescorePacing;
+  /** Interface to listen on (the sandbox binds loopback only); default all. */
+  host?: string;
 }
 
 export interface RunningServer {
@@ -119,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
 
     const server = http.createServer(httpApp);
-    server.listen(config.PORT);
+    server.listen(config.PORT, options.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const jobs = options.runBackgroundJobs === false ? null : startBackgroundJobs(deps);

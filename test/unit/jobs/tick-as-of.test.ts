@@ -1,7 +1,7 @@
 // The as-of of a scheduled recomputation is the cron slot, whenever the
 // process got round to it: replicas must agree on it for the per-tick dedupe.
 import { describe, expect, it } from 'vitest';
-import { tickAsOf } from '../../../src/jobs/tick-as-of.js';
+import { onAppClock, tickAsOf } from '../../../src/jobs/tick-as-of.js';
 
 const slot = new Date('2026-11-23T10:15:00.000Z');
 
@@ -23,5 +23,17 @@ describe('tickAsOf', () => {
 
   it('drops sub-second noise so the as-of is always a whole second', () => {
     expect(tickAsOf({ date: new Date('2026-11-23T10:15:00.250Z') })).toEqual(slot);
+  });
+});
+
+describe('onAppClock', () => {
+  const wall = slot.getTime() + 40;
+  it('leaves the slot alone when the app runs on the wall clock (a few ms apart)', () => {
+    expect(onAppClock(slot, () => new Date(wall + 3), wall)).toEqual(slot);
+  });
+
+  it('moves the slot by whole seconds onto a clock running days ahead (the sandbox)', () => {
+    const twoDays = 2 * 86_400_000;
+    expect(onAppClock(slot, () => new Date(wall + twoDays + 7), wall)).toEqual(new Date(slot.getTime() + twoDays));
   });
 });
