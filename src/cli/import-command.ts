@@ -8,9 +8,10 @@ const SHOWN = 50;
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'bulk-load accounts or metrics from a CSV file',
+  summary: 'bulk-load accounts, metrics or renewal outcomes from a CSV file',
   usage: `account-health import accounts FILE.csv
 account-health import metrics FILE.csv
+account-health import outcomes FILE.csv
 
 accounts: external_id,name,domain,segment,slack_channel_id,owner_slack_user_id,arr,renewal_date,customer_since,churned_on
           (external_id and name required; re-import updates by external_id; columns left out
@@ -19,6 +20,10 @@ metrics:  account,metric,value,observed_at
           (account = external_id, domain or name, any case; metric = a key from
           \`account-health metric list\`; values outside the metric's range are rejected;
           re-sending an observation replaces its value)
+outcomes: account,renewal_date,outcome,arr
+          (outcome = renewed or churned at that renewal date; account as for metrics;
+          re-sending an (account, renewal_date) replaces it. A renewal date that passes
+          without a row is not assumed renewed; an account's churned_on counts as a churn)
 
 The file must be UTF-8. It is streamed in batches. Every rejected row is
 reported with its line number and reason; valid rows are kept and invalid rows
@@ -27,7 +32,7 @@ earlier row is reported as superseded.
 Exit code 0 when every row loaded, 1 when some were rejected.`,
   async run(args, config, io) {
     const [kind, file, ...rest] = args;
-    if (kind !== 'accounts' && kind !== 'metrics') throw new UsageError('say what to import: accounts or metrics');
+    if (kind !== 'accounts' && kind !== 'metrics' && kind !== 'outcomes') throw new UsageError('say what to import: accounts, metrics or outcomes');
     if (!file) throw new UsageError('name the CSV file to import');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const info = await stat(file).catch((error: unknown) => {
@@ -44,12 +49,13 @@ Exit code 0 when every row loaded, 1 when some were rejected.`,
         for (const e of summary.errors.slice(0, SHOWN)) io.err(`  line ${e.line}: ${e.error}`);
         if (summary.rejected > SHOWN) io.err(`  … and ${summary.rejected - SHOWN} more rejected rows`);
         if (summary.superseded > 0) {
-          const what = kind === 'accounts' ? 'external_id' : 'account, metric and observed_at';
+          const what = kind === 'accounts' ? 'external_id' : kind === 'outcomes' ? 'account and renewal_date' : 'account, metric and observed_at';
           io.err(`${summary.superseded} row(s) repeat an earlier row's ${what}; the later row wins:`);
           for (const s of summary.supersededRows.slice(0, SHOWN)) io.err(`  line ${s.at}: superseded by line ${s.by}`);
           if (summary.superseded > SHOWN) io.err(`  … and ${summary.superseded - SHOWN} more superseded rows`);
         }
         if (kind === 'metrics' && summary.loaded > 0) io.out('Run `account-health recompute` (or wait for the schedule) to update the scores.');
+        if (kind === 'outcomes' && summary.loaded > 0) io.out('See what they say about your model with `account-health model evaluate` and `account-health model suggest MODEL`.');
         return summary.rejected > 0 ? 1 : 0;
       } catch (error) {
         if (error instanceof CsvHeaderError) {
