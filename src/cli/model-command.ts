@@ -11,6 +11,7 @@ import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../tuni
 import { describeSuggestion } from '../outcomes/describe-suggestion.js';
 import { applySuggestion, DEFAULT_LEAD_DAYS, suggestForModel } from '../outcomes/suggest-model.js';
 import { intFlag, parseArgs } from './parse-flags.js';
+import { compareShadows, describeShadowComparison } from '../shadow/compare-shadow.js';
 
 const actor = () => `cli:${process.env.USER ?? 'unknown'}`;
 
@@ -101,6 +102,7 @@ delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
             for (const key of keys) {
               if (!(await loadActiveModels(db.prisma)).byKey.has(key)) throw new UnknownModelError(key);
               io.out(`${key.padEnd(12)} ${describeEvaluation(await evaluateModel(db.prisma, key, null, new Date()))}`);
+              for (const c of await compareShadows(db.prisma, key, new Date())) io.out(describeShadowComparison(c, new Date()));
             }
             return 0;
           }

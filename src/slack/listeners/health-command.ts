@@ -14,6 +14,7 @@ import type { SubcommandContext, SubcommandTable } from '../health-subcommands.j
 import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage, textMessage } from '../views/health-views.js';
 import { helpMessage } from '../views/help-view.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
+import { withShadowForAdmins } from '../shadow-note.js';
 
 const MAX_QUERY = 200;
 const idValue = z.string().regex(/^\d{1,10}$/).transform(Number);
@@ -77,12 +78,12 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
   });
 }
 
-async function replyAccount({ respond, deps }: SubcommandContext, query: string): Promise<void> {
+async function replyAccount({ respond, deps, command }: SubcommandContext, query: string): Promise<void> {
   const match = await findAccounts(deps.db.prisma, query.slice(0, MAX_QUERY));
   if (match.kind === 'none') return void (await respond({ response_type: 'ephemeral', ...noMatchMessage(query, match.near) }));
   if (match.kind === 'many') return void (await respond({ response_type: 'ephemeral', ...chooserMessage(query, match.candidates, match.total) }));
   const report = await buildHealthReport(deps.db.prisma, match.account.id, deps.clock());
-  await respond({ response_type: 'ephemeral', ...healthBreakdownMessage(report) });
+  await respond({ response_type: 'ephemeral', ...(await withShadowForAdmins(deps, command.user_id, match.account.id, healthBreakdownMessage(report))) });
 }
 
 async function replyAtRisk({ respond, deps, command }: SubcommandContext): Promise<void> {
