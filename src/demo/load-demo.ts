@@ -12,6 +12,7 @@ import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { backfillScores } from '../scoring-run/backfill.js';
 import { recomputeScores, type AfterSnapshots, type RecomputeResult } from '../scoring-run/recompute.js';
 import { DEMO_ID_PREFIX, generatePortfolio, type Trajectory } from './generate-portfolio.js';
+import { loadRenewalHistory } from './load-renewal-history.js';
 
 const DAY_MS = 86_400_000;
 const BATCH = 10_000;
@@ -73,6 +74,8 @@ export async function loadDemo(
   }
   await flush();
   options.onProgress?.(`loaded ${written} metric observations (52 weeks)`);
+  const renewals = await loadRenewalHistory(prisma, { seed: options.seed, asOf, accounts: portfolio.accounts });
+  options.onProgress?.(`loaded two years of renewals: ${renewals.outcomes} outcomes (${renewals.churned} churned), ${renewals.formerCustomers} former customers`);
 
   await backfillScores(deps, { from: new Date(today.getTime() - 13 * 7 * DAY_MS), to: new Date(today.getTime() - 7 * DAY_MS), stepDays: 7 });
   options.onProgress?.('backfilled 13 weeks of scores');
