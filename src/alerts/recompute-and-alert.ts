@@ -5,6 +5,7 @@ import { backfillScores } from '../scoring-run/backfill.js';
 import { recomputeScores, type RecomputeResult, type RunTrigger } from '../scoring-run/recompute.js';
 import { judgesThePresent } from './live-judgement.js';
 import { recordRunAlerts } from './record-run-alerts.js';
+import { scoreShadowModels } from '../shadow/score-shadows.js';
 
 const DAY_MS = 86_400_000;
 /** How much history the first run judges against when no scores exist yet. */
@@ -23,12 +24,14 @@ export async function runRecomputeAndAlerts(
     // A replica that wakes for a tick after another finished it must not run it again.
     if (options.trigger === 'schedule' && (await deps.db.prisma.scoreRun.count({ where: { trigger: 'schedule', asOf, status: 'completed' } })) > 0) return null;
     await backfillFirstRun(deps, asOf, options.accountIds);
-    return recomputeScores(deps, {
+    const result = await recomputeScores(deps, {
       trigger: options.trigger,
       asOf,
       ...(options.accountIds ? { accountIds: options.accountIds } : {}),
       ...(live ? { afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }) } : {}),
     });
+    await scoreShadowModels(deps, asOf, options.accountIds);
+    return result;
   });
   if (!outcome.ran || outcome.value === null) return { ran: false };
   if (live) deps.outbox.notify();

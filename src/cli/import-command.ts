@@ -13,9 +13,10 @@ const RESCORE_WAIT_MS = 120_000;
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'bulk-load accounts or metrics from a CSV file, or Segment events from NDJSON',
+  summary: 'bulk-load accounts, metrics or renewal outcomes from a CSV file, or Segment events from NDJSON',
   usage: `account-health import accounts FILE.csv
 account-health import metrics FILE.csv
+account-health import outcomes FILE.csv
 account-health import events FILE.ndjson [--source NAME]
 
 accounts: external_id,name,domain,segment,slack_channel_id,owner_slack_user_id,arr,renewal_date,customer_since,churned_on
@@ -26,6 +27,10 @@ metrics:  account,metric,value,observed_at
           (account = external_id, domain or name, any case; metric = a key from
           \`account-health metric list\`; values outside the metric's range are rejected;
           re-sending an observation replaces its value)
+outcomes: account,renewal_date,outcome,arr
+          (outcome = renewed or churned at that renewal date; account as for metrics;
+          re-sending an (account, renewal_date) replaces it. A renewal date that passes
+          without a row is not assumed renewed; an account's churned_on counts as a churn)
 
 The file must be UTF-8. It is streamed in batches. Every rejected row is
 reported with its line number and reason; valid rows are kept and invalid rows
@@ -40,7 +45,7 @@ events:   Segment-format messages (track, identify, group, page, screen), one JS
   async run(args, config, io) {
     const [kind, file, ...rest] = args;
     if (kind === 'events') return runImportEvents(args.slice(1), config, io);
-    if (kind !== 'accounts' && kind !== 'metrics') throw new UsageError('say what to import: accounts, metrics or events');
+    if (kind !== 'accounts' && kind !== 'metrics' && kind !== 'outcomes') throw new UsageError('say what to import: accounts, metrics, outcomes or events');
     if (!file) throw new UsageError('name the CSV file to import');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const info = await stat(file).catch((error: unknown) => {
@@ -58,7 +63,7 @@ events:   Segment-format messages (track, identify, group, page, screen), one JS
         for (const e of summary.errors.slice(0, SHOWN)) io.err(`  line ${e.line}: ${e.error}`);
         if (summary.rejected > SHOWN) io.err(`  … and ${summary.rejected - SHOWN} more rejected rows`);
         if (summary.superseded > 0) {
-          const what = kind === 'accounts' ? 'external_id' : 'account, metric and observed_at';
+          const what = kind === 'accounts' ? 'external_id' : kind === 'outcomes' ? 'account and renewal_date' : 'account, metric and observed_at';
           io.err(`${summary.superseded} row(s) repeat an earlier row's ${what}; the later row wins:`);
           for (const s of summary.supersededRows.slice(0, SHOWN)) io.err(`  line ${s.at}: superseded by line ${s.by}`);
           if (summary.superseded > SHOWN) io.err(`  … and ${summary.superseded - SHOWN} more superseded rows`);
@@ -70,6 +75,7 @@ events:   Segment-format messages (track, identify, group, page, screen), one JS
           if (rescored.ran) io.out(`Rescored the ${rescored.accountsScored} account(s) this import touched; ${rescored.alertsOpened} alert(s) opened${rescored.alertsOpened > 0 ? ' (serve posts them)' : ''}.`);
           else io.out('Another recomputation kept the scores busy; the next scheduled run (or `account-health recompute`) scores the imported accounts.');
         }
+        if (kind === 'outcomes' && summary.loaded > 0) io.out('See what they say about your model with `account-health model evaluate` and `account-health model suggest MODEL`.');
         return summary.rejected > 0 ? 1 : 0;
       } catch (error) {
         if (error instanceof CsvHeaderError) {

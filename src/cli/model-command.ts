@@ -9,12 +9,16 @@ import { cliActor } from './cli-actor.js';
 import { cliDeps, UsageError, withDatabase, type CliCommand, type CliIo } from './command.js';
 import { describeEvaluation, evaluateModel } from '../tuning/evaluate-model.js';
 import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../tuning/recompute-after-model-change.js';
+import { describeSuggestion } from '../outcomes/describe-suggestion.js';
+import { applySuggestion, DEFAULT_LEAD_DAYS, suggestForModel } from '../outcomes/suggest-model.js';
+import { intFlag, parseArgs } from './parse-flags.js';
+import { compareShadows, describeShadowComparison } from '../shadow/compare-shadow.js';
 
 const actor = cliActor;
 
 export const modelCommand: CliCommand = {
   name: 'model',
-  summary: 'list, export, import, evaluate, show history of, or restore health models',
+  summary: 'list, export, import, evaluate, suggest weights for, show history of, or restore health models',
   usage: `account-health model list
 account-health model export KEY [FILE]     JSON (format ${MODEL_EXPORT_FORMAT}) to FILE or stdout
 account-health model import FILE           validate and save as a new version (creates the model if new)
@@ -22,6 +26,12 @@ account-health model history KEY           versions, newest first
 account-health model restore KEY VERSION   save an earlier version as the newest one
 account-health model evaluate [KEY…]       how well each model separates churned from retained accounts
                                            (ROC AUC of the score 60 days before churn, or today)
+account-health model suggest KEY [--lead-days N] [--apply]
+                                           weights learned from renewal outcomes (import outcomes), with
+                                           their evidence: current vs suggested separation with 95%
+                                           intervals, bands before → after, each measure's own signal.
+                                           Inputs are those stored N days before each outcome (default 90).
+                                           --apply saves the suggestion as a new version and recomputes.
 
 KEY is "default" or a segment model such as "enterprise", "mid-market", "smb".
 Every change (import, restore) is a new version with an audit entry, and scores
@@ -99,11 +109,14 @@ delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
             for (const key of keys) {
               if (!(await loadActiveModels(db.prisma)).byKey.has(key)) throw new UnknownModelError(key);
               io.out(`${key.padEnd(12)} ${describeEvaluation(await evaluateModel(db.prisma, key, null, new Date()))}`);
+              for (const c of await compareShadows(db.prisma, key, new Date())) io.out(describeShadowComparison(c, new Date()));
             }
             return 0;
           }
+          case 'suggest':
+            return await suggestCommand(rest, config, db, io);
           default:
-            throw new UsageError(action ? `unknown action "${action}"` : 'say list, export, import, history, restore or evaluate');
+            throw new UsageError(action ? `unknown action "${action}"` : 'say list, export, import, history, restore, evaluate or suggest');
         }
       } catch (error) {
         if (error instanceof InvalidModelError) {
@@ -120,6 +133,31 @@ delivered when SLACK_BOT_TOKEN is set (otherwise \`serve\` posts them).`,
     });
   },
 };
+
+async function suggestCommand(args: string[], config: Config, db: Database, io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { values: ['lead-days'], switches: ['apply'] });
+  const [key, extra] = parsed.positional;
+  if (!key) throw new UsageError('name the model: model suggest KEY [--lead-days N] [--apply]');
+  if (extra) throw new UsageError(`unexpected argument "${extra}"`);
+  const leadDays = intFlag(parsed, 'lead-days', DEFAULT_LEAD_DAYS, [7, 365]);
+  const s = await suggestForModel(db.prisma, key, { leadDays, now: new Date() });
+  for (const line of describeSuggestion(s)) io.out(line);
+  if (!parsed.flags.has('apply')) {
+    if (s.candidate) io.out(`Nothing was changed. To use these weights: account-health model suggest ${key}${leadDays !== DEFAULT_LEAD_DAYS ? ` --lead-days ${leadDays}` : ''} --apply`);
+    return 0;
+  }
+  if (!s.candidate) {
+    io.err('--apply: there is no suggestion to apply; the model was not changed.');
+    return 1;
+  }
+  const saved = await applySuggestion(db.prisma, s, actor());
+  if (saved.unchanged) {
+    io.out(`${saved.key} v${saved.version} already has these weights: no new version, nothing to recompute.`);
+    return 0;
+  }
+  io.out(`Saved ${saved.key} v${saved.version} with the suggested weights (restore v${s.model.version} with \`account-health model restore ${saved.key} ${s.model.version}\`).`);
+  return recomputeAfterChange(config, db, io);
+}
 
 /** Scores move to the new version at once, through the same entry Slack's save uses. */
 async function recomputeAfterChange(config: Config, db: Database, io: CliIo): Promise<number> {

@@ -14,6 +14,7 @@ import { recomputeScores, type AfterSnapshots, type RecomputeResult, type Tx } f
 import { DEMO_ID_PREFIX, generatePortfolio, type DemoObservation, type Trajectory } from './generate-portfolio.js';
 import { ingestSegmentMessages } from '../events/ingest-messages.js';
 import { generateAccountEvents, NOT_FROM_EVENTS, type DemoMessage } from './generate-events.js';
+import { loadRenewalHistory } from './load-renewal-history.js';
 
 const DAY_MS = 86_400_000;
 const BATCH = 10_000;
@@ -110,7 +111,8 @@ export async function loadDemo(
       }
       await finishAccount();
       await flush(true);
-      return { removed, written, sent };
+      const renewals = await loadRenewalHistory(tx, { seed: options.seed, asOf, accounts: portfolio.accounts });
+      return { removed, written, sent, renewals };
     },
     { timeout: LOAD_TIMEOUT_MS, maxWait: 30_000 },
   );
@@ -118,6 +120,9 @@ export async function loadDemo(
   if (loaded.removed > 0) options.onProgress?.(`replaced the earlier demo's history (${loaded.removed} observations)`);
   options.onProgress?.(`loaded ${portfolio.accounts.length} accounts`);
   options.onProgress?.(`sent ${sent} events (group calls and tracks over 52 weeks) and ${written} sentiment and renewal observations`);
+
+  const { renewals } = loaded;
+  options.onProgress?.(`loaded two years of renewals: ${renewals.outcomes} outcomes (${renewals.churned} churned), ${renewals.formerCustomers} former customers`);
 
   await backfillScores(deps, { from: firstScoredAt, to: new Date(today.getTime() - 7 * DAY_MS), stepDays: 7 });
   options.onProgress?.('backfilled 13 weeks of scores');

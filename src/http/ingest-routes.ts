@@ -1,11 +1,12 @@
-// POST /api/v1/accounts and /api/v1/metrics: Bearer token, JSON only, size
+// POST /api/v1/accounts, /api/v1/metrics and /api/v1/outcomes: Bearer token, JSON only, size
 // limits, per-item errors. Good items of a batch are kept; the response says
 // how many were loaded and why each other one was not.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { verifyApiToken } from '../api-tokens/api-tokens.js';
 import { ingestAccounts, ingestMetrics, type BatchOutcome } from '../ingest/ingest-rows.js';
-import { parseAccountsBody, parseMetricsBody, type ParsedBody } from '../ingest/parse-api.js';
+import { ingestOutcomes } from '../ingest/ingest-outcomes.js';
+import { parseAccountsBody, parseMetricsBody, parseOutcomesBody, type ParsedBody } from '../ingest/parse-api.js';
 
 /** 10,000 metric items at ~120 bytes each, with room to spare. */
 export const API_BODY_LIMIT = '4mb';
@@ -60,6 +61,7 @@ export function mountIngestRoutes(router: Router, deps: AppDeps): void {
 
   router.post('/accounts', authenticate, requireJson, json, handle(parseAccountsBody, (rows) => ingestAccounts(deps.db.prisma, rows)));
   router.post('/metrics', authenticate, requireJson, json, handle(parseMetricsBody, (rows) => ingestMetrics(deps.db.prisma, rows, 'api', undefined, deps.clock())));
+  router.post('/outcomes', authenticate, requireJson, json, handle(parseOutcomesBody, (rows) => ingestOutcomes(deps.db.prisma, rows, 'api')));
 
   // Turn body-parser failures into our JSON shape; everything else is a 500 that is logged.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

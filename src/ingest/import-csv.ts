@@ -1,6 +1,7 @@
-// `import accounts|metrics FILE.csv`: stream → validate → write, batch by batch,
+// `import accounts|metrics|outcomes FILE.csv`: stream → validate → write, batch by batch,
 // each batch in one transaction, so a failure mid-file leaves whole batches only.
 import type { Prisma } from '../db/database.js';
+import { ingestOutcomes } from './ingest-outcomes.js';
 import { ingestAccounts, ingestMetrics, type BatchOutcome } from './ingest-rows.js';
 import { parseCsvInBatches, type CsvBatch, type CsvKind, type CsvSource } from './parse-csv.js';
 import { DuplicateTracker, type Superseded } from './track-duplicates.js';
@@ -89,6 +90,10 @@ export async function importCsv(prisma: Prisma, kind: CsvKind, input: CsvSource,
   if (kind === 'accounts') {
     for await (const batch of parseCsvInBatches(input, 'accounts', BATCH)) {
       record(batch, await write(batch, (rows) => ingestAccounts(prisma, rows, tracker)));
+    }
+  } else if (kind === 'outcomes') {
+    for await (const batch of parseCsvInBatches(input, 'outcomes', BATCH)) {
+      record(batch, await write(batch, (rows) => ingestOutcomes(prisma, rows, 'csv', tracker)));
     }
   } else {
     for await (const batch of parseCsvInBatches(input, 'metrics', BATCH)) {

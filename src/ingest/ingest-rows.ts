@@ -33,12 +33,12 @@ export interface BatchOutcome<Position> {
  * earlier batch of the same file updates a row this file inserted, so it is
  * neither a new load nor an update of stored data.
  */
-function outcome<P>(written: { inserted: number; updated: number }, rows: number, withinBatch: number, acrossBatches: number, errors: RowError<P>[], superseded: Superseded<P>[], accountIds: number[]): BatchOutcome<P> {
+export function outcome<P>(written: { inserted: number; updated: number }, rows: number, withinBatch: number, acrossBatches: number, errors: RowError<P>[], superseded: Superseded<P>[], accountIds: number[]): BatchOutcome<P> {
   return { loaded: rows - withinBatch - acrossBatches, inserted: written.inserted, updated: written.updated - acrossBatches, errors, superseded, accountIds };
 }
 
 /** Splits repeats into those within `rows` and those of an earlier batch. */
-function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTracker<P>) {
+export function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTracker<P>) {
   const batchKeys = new Set<string>();
   const superseded: Superseded<P>[] = [];
   let withinBatch = 0;

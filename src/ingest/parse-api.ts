@@ -1,7 +1,7 @@
 // API bodies: a JSON array of items, each validated exactly like a CSV row, so
 // the API and the import command accept and refuse the same things.
 import type { z } from 'zod';
-import { accountRowSchema, describeIssue, metricRowSchema, ACCOUNT_COLUMNS, METRIC_COLUMNS, type AccountRow, type MetricRow } from './row-schemas.js';
+import { accountRowSchema, describeIssue, metricRowSchema, outcomeRowSchema, ACCOUNT_COLUMNS, METRIC_COLUMNS, OUTCOME_COLUMNS, type AccountRow, type MetricRow, type OutcomeRow } from './row-schemas.js';
 
 /** The documented per-call limit; beyond it the route answers 413. */
 export const MAX_API_ITEMS = 10_000;
@@ -42,4 +42,8 @@ export function parseAccountsBody(body: unknown, maxItems = MAX_API_ITEMS): Pars
 
 export function parseMetricsBody(body: unknown, maxItems = MAX_API_ITEMS): ParsedBody<MetricRow> {
   return parseBody(body, 'metric observations {account, metric, value, observed_at}', METRIC_COLUMNS, metricRowSchema, maxItems);
+}
+
+export function parseOutcomesBody(body: unknown, maxItems = MAX_API_ITEMS): ParsedBody<OutcomeRow> {
+  return parseBody(body, 'renewal outcomes {account, renewal_date, outcome, arr}', OUTCOME_COLUMNS, outcomeRowSchema, maxItems);
 }

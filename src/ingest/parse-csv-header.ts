@@ -1,12 +1,12 @@
 // The header row decides how every later record is read, so it is checked
 // strictly and all at once: one message lists every unknown, missing and
 // repeated column, with a hint for the usual causes (wrong separator, camelCase).
-import { ACCOUNT_COLUMNS, ACCOUNT_REQUIRED_COLUMNS, METRIC_COLUMNS, suggestColumn } from './row-schemas.js';
+import { ACCOUNT_COLUMNS, ACCOUNT_REQUIRED_COLUMNS, METRIC_COLUMNS, OUTCOME_COLUMNS, OUTCOME_REQUIRED_COLUMNS, suggestColumn } from './row-schemas.js';
 
-export type CsvKind = 'accounts' | 'metrics';
+export type CsvKind = 'accounts' | 'metrics' | 'outcomes';
 
-export const CSV_COLUMNS: Readonly<Record<CsvKind, readonly string[]>> = { accounts: ACCOUNT_COLUMNS, metrics: METRIC_COLUMNS };
-export const CSV_REQUIRED_COLUMNS: Readonly<Record<CsvKind, readonly string[]>> = { accounts: ACCOUNT_REQUIRED_COLUMNS, metrics: METRIC_COLUMNS };
+export const CSV_COLUMNS: Readonly<Record<CsvKind, readonly string[]>> = { accounts: ACCOUNT_COLUMNS, metrics: METRIC_COLUMNS, outcomes: OUTCOME_COLUMNS };
+export const CSV_REQUIRED_COLUMNS: Readonly<Record<CsvKind, readonly string[]>> = { accounts: ACCOUNT_REQUIRED_COLUMNS, metrics: METRIC_COLUMNS, outcomes: OUTCOME_REQUIRED_COLUMNS };
 
 /**
  * The file cannot be imported from `line` on: a bad header (line 1), or CSV

@@ -8,7 +8,7 @@ import { parse, type CsvError, type Parser } from 'csv-parse';
 import type { z } from 'zod';
 import { checkHeader, CsvFileError, CSV_COLUMNS, type CsvKind } from './parse-csv-header.js';
 import { countLineBreaks, CrlfNormaliser, toReadable, type CsvSource } from './parse-csv-source.js';
-import { accountRowSchema, describeIssue, metricRowSchema, type AccountRow, type MetricRow } from './row-schemas.js';
+import { accountRowSchema, describeIssue, metricRowSchema, outcomeRowSchema, type AccountRow, type MetricRow, type OutcomeRow } from './row-schemas.js';
 
 export { checkHeader, CsvFileError, CsvHeaderError, type CsvKind } from './parse-csv-header.js';
 export type { CsvSource } from './parse-csv-source.js';
@@ -16,10 +16,11 @@ export type { CsvSource } from './parse-csv-source.js';
 interface RowsByKind {
   accounts: AccountRow;
   metrics: MetricRow;
+  outcomes: OutcomeRow;
 }
 export type RowFor<K extends CsvKind> = RowsByKind[K];
 
-const SCHEMAS: { [K in CsvKind]: z.ZodType<RowsByKind[K]> } = { accounts: accountRowSchema, metrics: metricRowSchema };
+const SCHEMAS: { [K in CsvKind]: z.ZodType<RowsByKind[K]> } = { accounts: accountRowSchema, metrics: metricRowSchema, outcomes: outcomeRowSchema };
 
 /** `line` is where the record starts; `endLine` differs when a quoted field spans lines. */
 export type CsvRowResult<R> = { line: number; endLine: number; ok: true; row: R } | { line: number; endLine: number; ok: false; error: string };

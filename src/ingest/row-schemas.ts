@@ -21,6 +21,10 @@ export const ACCOUNT_COLUMNS = ['external_id', 'name', 'domain', 'segment', 'sla
 /** `name` is needed only to create an account (checked when written); an update may leave it out. */
 export const ACCOUNT_REQUIRED_COLUMNS = ['external_id'] as const;
 export const METRIC_COLUMNS = ['account', 'metric', 'value', 'observed_at'] as const;
+export const OUTCOME_COLUMNS = ['account', 'renewal_date', 'outcome', 'arr'] as const;
+export const OUTCOME_REQUIRED_COLUMNS = ['account', 'renewal_date', 'outcome'] as const;
+export const OUTCOMES = ['renewed', 'churned'] as const;
+export type OutcomeKind = (typeof OUTCOMES)[number];
 
 /** Contract dates: a customer since 1950 is plausible, a year 0202 is a typo. */
 const ACCOUNT_YEARS = { min: 1900, max: 2100 };
@@ -101,6 +105,28 @@ export const metricRowSchema = z
 
 /** One observation; accountRef is matched to an account's external_id, domain or name when written. */
 export type MetricRow = z.output<typeof metricRowSchema>;
+
+const outcomeKind = (value: unknown): { ok: true; value: OutcomeKind } | { ok: false; error: string } => {
+  const word = typeof value === 'string' ? value.toLowerCase() : value;
+  const match = OUTCOMES.find((o) => o === word);
+  return match ? { ok: true, value: match } : { ok: false, error: `outcome ${JSON.stringify(value)} must be "renewed" or "churned"` };
+};
+
+/** What happened at one renewal date. */
+export const outcomeRowSchema = z
+  .strictObject(
+    {
+      account: requiredField('account', identifier('account', 200)),
+      renewal_date: requiredField('renewal_date', calendarDate('renewal_date', ACCOUNT_YEARS)),
+      outcome: requiredField('outcome', outcomeKind),
+      arr: optionalField(nonNegativeNumber('arr')),
+    },
+    { error: objectErrors(OUTCOME_COLUMNS) },
+  )
+  .transform((r) => ({ accountRef: r.account, renewalDate: r.renewal_date, outcome: r.outcome, arr: r.arr ?? null }));
+
+/** One renewal outcome; accountRef is matched like a metric row's account. */
+export type OutcomeRow = z.output<typeof outcomeRowSchema>;
 
 /** Every problem with a row, phrased for a person, in column order. */
 export function describeIssue(error: z.ZodError): string {

@@ -80,7 +80,7 @@ export async function loadLatestObservations(
  * json_agg's database cost at 120,000 values a chunk. Metric keys are
  * [a-z0-9_] (catalogue), so the separators cannot occur inside a field.
  */
-function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
+export function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
   const byAccount = new Map<number, Map<string, Observation>>();
   if (text === null || text === '') return byAccount;
   for (const row of text.split(';')) {

@@ -10,11 +10,16 @@ export const ACTION_IDS = {
   tuningPreview: 'tuning_preview',
   tuningHistory: 'tuning_history',
   tuningRestore: 'tuning_restore',
+  tuningSuggest: 'tuning_suggest',
+  suggestApply: 'suggest_apply',
+  suggestShadow: 'suggest_shadow',
+  suggestDismiss: 'suggest_dismiss',
 } as const;
 
 export const CALLBACK_IDS = {
   adminModel: 'admin_model',
   adminHistory: 'admin_history',
+  adminSuggest: 'admin_suggest',
 } as const;
 
 export type MeasureField = 'weight' | 'good' | 'poor';

@@ -10,17 +10,24 @@ import type { HealthReport } from '../../reports/build-health-report.js';
 import { chartUploadsFor, type ChartImage } from '../chart-uploads.js';
 import { healthBreakdownMessage, type SlackMessage } from '../views/health-views.js';
 
-export async function respondWithChart(deps: AppDeps, respond: RespondFn, report: HealthReport, options: { replaceOriginal?: boolean } = {}): Promise<void> {
+export interface RespondWithChartOptions {
+  replaceOriginal?: boolean;
+  /** Adds to each version of the reply (e.g. the shadow score an admin sees). */
+  decorate?: (message: SlackMessage) => Promise<SlackMessage>;
+}
+
+export async function respondWithChart(deps: AppDeps, respond: RespondFn, report: HealthReport, options: RespondWithChartOptions = {}): Promise<void> {
+  const decorate = options.decorate ?? (async (message: SlackMessage) => message);
   const decision = planReportChart(report);
   const uploads = chartUploadsFor(deps.slack, deps.logger);
   const ready = decision.kind === 'chart' ? uploads.cached(decision.plan) : undefined;
   const chartNote = decision.kind === 'no_history' ? decision.reason : null;
-  await respond({ response_type: 'ephemeral', ...(options.replaceOriginal ? { replace_original: true } : {}), ...healthBreakdownMessage(report, { chart: ready ?? null, chartNote }) });
+  await respond({ response_type: 'ephemeral', ...(options.replaceOriginal ? { replace_original: true } : {}), ...(await decorate(healthBreakdownMessage(report, { chart: ready ?? null, chartNote }))) });
   if (decision.kind !== 'chart' || ready) return;
   const image = await uploads.chartFor(decision.plan);
   if (!image) return;
   try {
-    await respond({ response_type: 'ephemeral', replace_original: true, ...healthBreakdownMessage(report, { chart: image }) });
+    await respond({ response_type: 'ephemeral', replace_original: true, ...(await decorate(healthBreakdownMessage(report, { chart: image }))) });
   } catch (error) {
     deps.logger.warn('could not add the chart to a /health reply; the text trend stands', { error, accountId: report.account.id });
   }

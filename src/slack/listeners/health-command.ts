@@ -15,6 +15,7 @@ import { chooserMessage, noMatchMessage, portfolioMessage, textMessage } from '.
 import { respondWithChart, sharedBreakdownWithChart } from './health-chart.js';
 import { helpMessage } from '../views/help-view.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
+import { withShadowForAdmins } from '../shadow-note.js';
 
 const MAX_QUERY = 200;
 const idValue = z.string().regex(/^\d{1,10}$/).transform(Number);
@@ -79,12 +80,12 @@ export function registerHealthCommand(app: App, deps: AppDeps, subcommands: Subc
   });
 }
 
-async function replyAccount({ respond, deps }: SubcommandContext, query: string): Promise<void> {
+async function replyAccount({ respond, deps, command }: SubcommandContext, query: string): Promise<void> {
   const match = await findAccounts(deps.db.prisma, query.slice(0, MAX_QUERY));
   if (match.kind === 'none') return void (await respond({ response_type: 'ephemeral', ...noMatchMessage(query, match.near) }));
   if (match.kind === 'many') return void (await respond({ response_type: 'ephemeral', ...chooserMessage(query, match.candidates, match.total) }));
   const report = await buildHealthReport(deps.db.prisma, match.account.id, deps.clock());
-  await respondWithChart(deps, respond, report);
+  await respondWithChart(deps, respond, report, { decorate: (message) => withShadowForAdmins(deps, command.user_id, match.account.id, message) });
 }
 
 async function replyAtRisk({ respond, deps, command }: SubcommandContext): Promise<void> {

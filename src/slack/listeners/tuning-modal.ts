@@ -18,6 +18,7 @@ import { showThenFill, updateView, viewRefOf } from '../modal-updates.js';
 import { decodeTuningMetadata } from '../tuning-metadata.js';
 import { textMessage } from '../views/health-views.js';
 import { tuningModal, type TuningModalData } from '../views/tuning-modal.js';
+import { registerSuggestModal } from './suggest-modal.js';
 import { registerTuningHistory } from './tuning-history.js';
 import { recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
 
@@ -115,4 +116,5 @@ export function registerTuningModal(app: App, deps: AppDeps, subcommands: Subcom
   });
 
   registerTuningHistory(app, deps, admins);
+  registerSuggestModal(app, deps, admins);
 }

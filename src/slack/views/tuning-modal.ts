@@ -55,6 +55,7 @@ function pickerBlocks(data: TuningModalData): KnownBlock[] {
           initial_option: option(`${model.name} (v${model.version})`, model.key),
         },
         { type: 'button', action_id: ACTION_IDS.tuningHistory, text: { type: 'plain_text', text: 'History & restore' }, value: model.key },
+        { type: 'button', action_id: ACTION_IDS.tuningSuggest, text: { type: 'plain_text', text: 'Suggest from outcomes' }, value: model.key },
       ],
     },
     context(`*${escapeMrkdwn(model.name)}* v${model.version} · ${model.segment ? `segment ${escapeMrkdwn(model.segment)}` : 'accounts without a segment model'} · churn separation: ${escapeMrkdwn(data.evaluation ?? COMPUTING_NOTE)}`),
