@@ -13,7 +13,7 @@ export type RecomputeDepsWithAlerts = Pick<AppDeps, 'db' | 'clock' | 'logger' | 
 
 export async function runRecomputeAndAlerts(
   deps: RecomputeDepsWithAlerts,
-  options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[] },
+  options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[]; full?: boolean },
 ): Promise<{ ran: true; result: RecomputeResult } | { ran: false }> {
   const outcome = await deps.db.tryWithLock('recompute', async () => {
     const asOf = options.asOf ?? deps.clock();
@@ -24,6 +24,7 @@ export async function runRecomputeAndAlerts(
       trigger: options.trigger,
       asOf,
       ...(options.accountIds ? { accountIds: options.accountIds } : {}),
+      ...(options.full ? { full: true } : {}),
       afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }),
     });
   });
