@@ -114,10 +114,11 @@ export async function accountsToRescore(db: Db, q: RescoreQuery): Promise<number
     lo.push(new Date(from));
     hi.push(to instanceof Date ? to : new Date(to));
   };
+  // Each range is (lo, hi]; times are whole milliseconds.
   for (const [key, days] of q.freshness) {
-    range(key, p - days * DAY_MS, n - days * DAY_MS); // fresh at P, stale at N
-    range(key, p - LOOKBACK_DAYS * DAY_MS, n - LOOKBACK_DAYS * DAY_MS); // leaves the look-back
-    range(key, p, END_OF_TIME); // usable only now, or still in the future
+    range(key, p - days * DAY_MS - 1, n - days * DAY_MS - 1); // [P − f, N − f): fresh at P, stale at N
+    range(key, p - LOOKBACK_DAYS * DAY_MS, n - LOOKBACK_DAYS * DAY_MS); // (P − 365 d, N − 365 d]: leaves the look-back
+    range(key, p, END_OF_TIME); // after P: usable only now, or still in the future
   }
   // The renewal countdown is dated at the start of as-of's UTC day: a new day moves it, and its own freshness can lapse.
   const day = startOfUtcDay(q.asOf);
@@ -129,7 +130,7 @@ export async function accountsToRescore(db: Db, q: RescoreQuery): Promise<number
       UNION
       SELECT l.account_id FROM unnest(${keys}::text[], ${lo}::timestamptz[], ${hi}::timestamptz[]) AS r(metric_key, lo, hi)
       CROSS JOIN LATERAL (
-        SELECT m.account_id FROM metric_latest m WHERE m.metric_key = r.metric_key AND m.observed_at BETWEEN r.lo AND r.hi
+        SELECT m.account_id FROM metric_latest m WHERE m.metric_key = r.metric_key AND m.observed_at > r.lo AND m.observed_at <= r.hi
       ) l
       UNION
       SELECT a.id FROM accounts a WHERE ${renewalMoved} AND a.renewal_date IS NOT NULL
