@@ -1,0 +1,51 @@
+// A Slack request is served once. A signed request whose signature was already
+// accepted in the last five minutes — a replay, or Slack re-sending after a
+// slow acknowledgement — is acknowledged and not processed again. The record
+// lives in the database (insert-on-conflict on the signature), so it holds
+// across replicas; rows past the window are pruned now and then.
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Request } from 'express';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+/** Slack refuses (and Bolt rejects) requests whose timestamp is older than this. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const SIGNATURE_PROPERTY = 'slackRequestSignature';
+
+/** For ExpressReceiver's customPropertiesExtractor: the (already verified) signature reaches middleware in the context. */
+export function extractSignature(req: Request): Record<string, string> {
+  const signature = req.headers['x-slack-signature'];
+  return typeof signature === 'string' && signature !== '' ? { [SIGNATURE_PROPERTY]: signature } : {};
+}
+
+/** True the first time a signature is seen within the window; false for a repeat. */
+export async function acceptSignature(db: Database, signature: string): Promise<boolean> {
+  const rows = await db.prisma.$queryRaw<{ accepted: number }[]>`
+    INSERT INTO slack_request_signatures AS s (signature, received_at) VALUES (${signature}, now())
+    ON CONFLICT (signature) DO UPDATE SET received_at = EXCLUDED.received_at
+      WHERE s.received_at < now() - make_interval(secs => ${REPLAY_WINDOW_MS / 1000})
+    RETURNING 1 AS accepted`;
+  return rows.length > 0;
+}
+
+export async function pruneSignatures(db: Database): Promise<number> {
+  return db.prisma.$executeRaw`DELETE FROM slack_request_signatures WHERE received_at < now() - make_interval(secs => ${REPLAY_WINDOW_MS / 1000})`;
+}
+
+export function serveOnce(deps: { db: Database; logger: Logger }): Middleware<AnyMiddlewareArgs> {
+  const log = deps.logger.child('slack');
+  let lastPrune = 0;
+  return async (args) => {
+    const signature: unknown = args.context[SIGNATURE_PROPERTY];
+    // Socket Mode has no signature (Bolt acknowledges envelopes itself).
+    if (typeof signature !== 'string') return args.next();
+    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = Date.now();
+      pruneSignatures(deps.db).catch((error: unknown) => log.warn('could not prune seen request signatures', { error }));
+    }
+    if (await acceptSignature(deps.db, signature)) return args.next();
+    log.info('repeated Slack request acknowledged, not processed again', { type: args.body.type ?? 'slash_command' });
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+  };
+}
