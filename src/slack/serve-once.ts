@@ -2,7 +2,8 @@
 // accepted in the last five minutes — a replay, or Slack re-sending after a
 // slow acknowledgement — is acknowledged and not processed again. The record
 // lives in the database (insert-on-conflict on the signature), so it holds
-// across replicas; rows past the window are pruned now and then.
+// across replicas; rows past the window are pruned now and then. A request
+// whose processing failed is forgotten, so trying it again is served.
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Request } from 'express';
 import type { Database } from '../db/database.js';
@@ -29,6 +30,10 @@ export async function acceptSignature(db: Database, signature: string): Promise<
   return rows.length > 0;
 }
 
+export async function forgetSignature(db: Database, signature: string): Promise<void> {
+  await db.prisma.$executeRaw`DELETE FROM slack_request_signatures WHERE signature = ${signature}`;
+}
+
 export async function pruneSignatures(db: Database): Promise<number> {
   return db.prisma.$executeRaw`DELETE FROM slack_request_signatures WHERE received_at < now() - make_interval(secs => ${REPLAY_WINDOW_MS / 1000})`;
 }
@@ -44,7 +49,15 @@ export function serveOnce(deps: { db: Database; logger: Logger }): Middleware<An
       lastPrune = Date.now();
       pruneSignatures(deps.db).catch((error: unknown) => log.warn('could not prune seen request signatures', { error }));
     }
-    if (await acceptSignature(deps.db, signature)) return args.next();
+    if (await acceptSignature(deps.db, signature)) {
+      try {
+        return await args.next();
+      } catch (error) {
+        // Not served after all (a listener failed): the same request may be tried again.
+        await forgetSignature(deps.db, signature).catch((forgetError: unknown) => log.warn('could not forget a failed request signature', { error: forgetError }));
+        throw error;
+      }
+    }
     log.info('repeated Slack request acknowledged, not processed again', { type: args.body.type ?? 'slash_command' });
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
   };
