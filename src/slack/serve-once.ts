@@ -4,6 +4,11 @@
 // lives in the database (insert-on-conflict on the signature), so it holds
 // across replicas; rows past the window are pruned now and then. A request
 // whose processing failed is forgotten, so trying it again is served.
+//
+// On the embedded database there is exactly one process (PGlite's data
+// directory lock), so the record is kept in memory there: PGlite runs one
+// statement at a time, and an acknowledgement must not queue behind a
+// recomputation's transaction.
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Request } from 'express';
 import type { Database } from '../db/database.js';
@@ -38,8 +43,38 @@ export async function pruneSignatures(db: Database): Promise<number> {
   return db.prisma.$executeRaw`DELETE FROM slack_request_signatures WHERE received_at < now() - make_interval(secs => ${REPLAY_WINDOW_MS / 1000})`;
 }
 
+interface SignatureStore {
+  accept(signature: string): Promise<boolean>;
+  forget(signature: string): Promise<void>;
+  prune(): Promise<unknown>;
+}
+
+function databaseStore(db: Database): SignatureStore {
+  return { accept: (s) => acceptSignature(db, s), forget: (s) => forgetSignature(db, s), prune: () => pruneSignatures(db) };
+}
+
+/** The one process owning an embedded database: signature → when it was accepted. */
+export function memoryStore(now: () => number = Date.now): SignatureStore {
+  const seen = new Map<string, number>();
+  return {
+    async accept(signature) {
+      const at = seen.get(signature);
+      if (at !== undefined && now() - at < REPLAY_WINDOW_MS) return false;
+      seen.set(signature, now());
+      return true;
+    },
+    async forget(signature) {
+      seen.delete(signature);
+    },
+    async prune() {
+      for (const [signature, at] of seen) if (now() - at >= REPLAY_WINDOW_MS) seen.delete(signature);
+    },
+  };
+}
+
 export function serveOnce(deps: { db: Database; logger: Logger }): Middleware<AnyMiddlewareArgs> {
   const log = deps.logger.child('slack');
+  const store = deps.db.kind === 'pglite' ? memoryStore() : databaseStore(deps.db);
   let lastPrune = 0;
   return async (args) => {
     const signature: unknown = args.context[SIGNATURE_PROPERTY];
@@ -47,14 +82,14 @@ export function serveOnce(deps: { db: Database; logger: Logger }): Middleware<An
     if (typeof signature !== 'string') return args.next();
     if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = Date.now();
-      pruneSignatures(deps.db).catch((error: unknown) => log.warn('could not prune seen request signatures', { error }));
+      store.prune().catch((error: unknown) => log.warn('could not prune seen request signatures', { error }));
     }
-    if (await acceptSignature(deps.db, signature)) {
+    if (await store.accept(signature)) {
       try {
         return await args.next();
       } catch (error) {
         // Not served after all (a listener failed): the same request may be tried again.
-        await forgetSignature(deps.db, signature).catch((forgetError: unknown) => log.warn('could not forget a failed request signature', { error: forgetError }));
+        await store.forget(signature).catch((forgetError: unknown) => log.warn('could not forget a failed request signature', { error: forgetError }));
         throw error;
       }
     }
