@@ -78,17 +78,17 @@ export async function generatePortfolio(db: Database, accounts: number, days: nu
   const worst = METRIC_RANGES.map((m) => m[1]);
   const best = METRIC_RANGES.map((m) => m[2]);
   // quality 0 = worst, 1 = best: steady accounts sit at 0.65–1 (their own level, ±0.1 noise);
-  // declining ones fall from 0.9 to 0.1 as d (days ago) goes to 0.
+  // declining ones fall from 0.9 to their own end level e (0.15–0.45: at risk or critical) as d (days ago) goes to 0.
   const inserted = await db.prisma.$executeRaw`
     INSERT INTO metric_observations (account_id, metric_key, value, observed_at, source, updated_at)
     SELECT account_id, key, round((lo + (hi - lo) * least(1, greatest(0, q)))::numeric, 1)::float8, ${asOf}::timestamptz - make_interval(days => d), 'bench', now()
     FROM (
       SELECT a.id AS account_id, m.key, m.lo, m.hi, d,
              CASE WHEN a.id % ${DECLINING_EVERY} = 0
-                  THEN 0.1 + 0.8 * d / ${days}::float8 + ((a.id * 31 + m.ord * 17 + d) % 100) / 1000.0
+                  THEN e + (0.9 - e) * d / ${days}::float8 + ((a.id * 31 + m.ord * 17 + d) % 100) / 1000.0
                   ELSE 0.65 + ((a.id * 7919 + m.ord * 104729) % 350) / 1000.0 + (((a.id * 13 + m.ord * 7 + d * 3) % 200) - 100) / 1000.0
              END AS q
-      FROM accounts a
+      FROM (SELECT id, external_id, 0.15 + (id * 37 % 31) / 100.0 AS e FROM accounts) a
       CROSS JOIN unnest(${names}::text[], ${worst}::float8[], ${best}::float8[]) WITH ORDINALITY AS m(key, lo, hi, ord)
       CROSS JOIN generate_series(0, ${days - 1}::int, ${everyDays}::int) AS d
       WHERE a.external_id LIKE 'B-%'

@@ -115,6 +115,11 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
         })
       : options.accountIds;
   const [accounts, current] = await Promise.all([loadScoringAccounts(prisma, asOf, scopeIds), loadCurrentScores(prisma, scopeIds)]);
+  /** Where the time went (milliseconds since start), for the log line. */
+  const phases: Record<string, number> = { inputs: Math.round(performance.now() - started) };
+  const mark = (phase: string) => {
+    phases[phase] = Math.round(performance.now() - started);
+  };
 
   const byBand: Record<string, number> = {};
   const writes: SnapshotWrite[] = [];
@@ -147,6 +152,7 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
     }
   }
 
+  mark('scored');
   try {
     const outcome = await prisma.$transaction(
       async (tx) => {
@@ -155,11 +161,13 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
         });
         if (mode !== 'scoped' && changes) await consumeChanges(tx, changes.ranges);
         const ids = await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
+        mark('written');
         const written = writes.flatMap((w) => {
           const id = ids.get(w.accountId);
           return id === undefined ? [] : [{ id, accountId: w.accountId, modelVersionId: w.versionId, renewalDate: w.renewalDate, result: w.result }];
         });
         const alerts = options.afterSnapshots ? await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger, written }) : { alertsOpened: 0 };
+        mark('alerts');
         // An incremental tick scored a few accounts: the portfolio's bands are read from the current scores.
         const portfolio = mode === 'incremental' ? await currentBands(tx, asOf) : { inScope: accounts.length, byBand };
         await tx.scoreRun.update({
@@ -171,7 +179,7 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
     );
     const result = { ...outcome, asOf, mode, accountsComputed: accounts.length, snapshotsWritten: writes.length, durationMs: Math.round(performance.now() - started) };
-    deps.logger.info('recomputed scores', { trigger: options.trigger, mode, runId: result.runId, accounts: result.accountsScored, computed: accounts.length, changed: writes.length, ms: result.durationMs });
+    deps.logger.info('recomputed scores', { trigger: options.trigger, mode, runId: result.runId, accounts: result.accountsScored, computed: accounts.length, changed: writes.length, ms: result.durationMs, phases });
     return result;
   } catch (error) {
     await prisma.scoreRun

@@ -17,6 +17,9 @@ CREATE INDEX "metric_latest_metric_key_observed_at_idx" ON "metric_latest"("metr
 -- CreateIndex
 CREATE INDEX "score_runs_mode_as_of_idx" ON "score_runs"("mode", "as_of");
 
+-- CreateIndex
+CREATE INDEX "account_scores_as_of_idx" ON "account_scores"("as_of");
+
 -- The change log an incremental tick reads: whoever writes observations or the
 -- account fields scoring depends on, the database notes the account. Statement
 -- level, one row per account per statement, so bulk ingestion stays set-based.
@@ -39,6 +42,12 @@ BEGIN
   RETURN NULL;
 END $$;
 
+CREATE FUNCTION score_changes_from_removed_scores() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO score_changes (account_id) SELECT account_id FROM changed_rows;
+  RETURN NULL;
+END $$;
+
 CREATE FUNCTION score_changes_from_account_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO score_changes (account_id) VALUES (NEW.id);
@@ -53,6 +62,9 @@ CREATE TRIGGER metric_observations_score_changes_delete AFTER DELETE ON metric_o
   REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION score_changes_from_observations();
 CREATE TRIGGER accounts_score_changes_insert AFTER INSERT ON accounts
   REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION score_changes_from_new_accounts();
+-- A current score removed (e.g. the demo reloading its accounts): that account must be scored again.
+CREATE TRIGGER account_scores_score_changes_delete AFTER DELETE ON account_scores
+  REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION score_changes_from_removed_scores();
 -- Row level: transition tables cannot go with a column list, and account edits are few.
 CREATE TRIGGER accounts_score_changes_update AFTER UPDATE OF segment, renewal_date, churned_on ON accounts
   FOR EACH ROW WHEN (OLD.segment IS DISTINCT FROM NEW.segment OR OLD.renewal_date IS DISTINCT FROM NEW.renewal_date OR OLD.churned_on IS DISTINCT FROM NEW.churned_on)

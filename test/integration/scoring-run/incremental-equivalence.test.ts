@@ -2,7 +2,7 @@
 // the same kind receive the same random writes (observations new, late,
 // future-dated, corrected and deleted; account segment, renewal and churn
 // changes; new accounts; model and freshness changes; runs for a few listed
-// accounts) and the same clock; one ticks incrementally, the other always in
+// accounts; scores removed) and the same clock; one ticks incrementally, the other always in
 // full. After every tick both hold exactly the same current scores, snapshots,
 // alerts and queued Slack messages.
 import fc from 'fast-check';
@@ -38,6 +38,7 @@ type Op =
   | { kind: 'model'; weight: number }
   | { kind: 'freshness'; metric: string; days: number }
   | { kind: 'scoped'; accounts: number[] }
+  | { kind: 'dropScores'; account: number }
   | { kind: 'advance'; minutes: number }
   | { kind: 'tick' };
 
@@ -54,6 +55,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('model' as const), weight: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('freshness' as const), metric: metricKey, days: fc.integer({ min: 1, max: 120 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('scoped' as const), accounts: fc.array(account, { minLength: 1, maxLength: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropScores' as const), account }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.constantFrom(15, 15, 60, 6 * 60, 24 * 60, 7 * 24 * 60, 31 * 24 * 60) }) },
   { weight: 5, arbitrary: fc.constant({ kind: 'tick' as const }) },
 );
@@ -120,6 +122,10 @@ class Side {
         return;
       case 'scoped':
         await recomputeScores({ db: this.db, clock: () => this.now, logger }, { trigger: 'sentiment', asOf: this.now, accountIds: o.accounts, afterSnapshots: recordRunAlerts() });
+        return;
+      case 'dropScores':
+        // As the demo does when it reloads its accounts: their history and current score go.
+        await p.$executeRaw`DELETE FROM score_snapshots WHERE account_id = ${o.account}`;
         return;
       case 'advance':
         this.now = new Date(this.now.getTime() + o.minutes * MIN);
