@@ -138,7 +138,8 @@ export async function accountsToRescore(db: Db, q: RescoreQuery): Promise<number
       UNION
       SELECT a.id FROM accounts a WHERE ${renewalMoved} AND a.renewal_date IS NOT NULL
       UNION
-      SELECT s.account_id FROM account_scores s WHERE s.as_of > ${q.asOf}
+      -- Current scores dated after N: snapshots are dated by their run, and the pointer never moves back.
+      SELECT s.account_id FROM score_runs r JOIN score_snapshots s ON s.run_id = r.id WHERE r.as_of > ${q.asOf}
     ) x`;
   return row?.ids ? row.ids.split(',').map(Number).sort((a, b) => a - b) : [];
 }

@@ -17,9 +17,6 @@ CREATE INDEX "metric_latest_metric_key_observed_at_idx" ON "metric_latest"("metr
 -- CreateIndex
 CREATE INDEX "score_runs_mode_as_of_idx" ON "score_runs"("mode", "as_of");
 
--- CreateIndex
-CREATE INDEX "account_scores_as_of_idx" ON "account_scores"("as_of");
-
 -- The change log an incremental tick reads: whoever writes observations or the
 -- account fields scoring depends on, the database notes the account. Statement
 -- level, one row per account per statement, so bulk ingestion stays set-based.
