@@ -93,16 +93,28 @@ describe.each(DATABASE_KINDS)('a tick killed mid-run (%s)', (kind) => {
     expect(next.code).toBe(0);
     expect(next.output).toContain(`Scored ${ACCOUNTS} accounts (${ACCOUNTS} rescored`);
 
+    // A quiet tick scores nobody; --full scores everyone and finds nothing to change either.
+    const quiet = await runCliProcess(['recompute'], env);
+    expect(quiet.output).toContain(`Scored ${ACCOUNTS} accounts (0 rescored`);
+    const full = await runCliProcess(['recompute', '--full'], env);
+    expect(full.code).toBe(0);
+    expect(full.output).toMatch(new RegExp(`Scored ${ACCOUNTS} accounts as of`));
+
     await withDb(async (db) => {
       const runs = await db.prisma.scoreRun.findMany({ orderBy: { id: 'asc' } });
-      expect(runs.map((r) => [r.mode, r.status])).toEqual([['full', 'completed'], ['incremental', 'completed']]);
+      expect(runs.map((r) => [r.mode, r.status, r.accountsComputed])).toEqual([
+        ['full', 'completed', ACCOUNTS],
+        ['incremental', 'completed', ACCOUNTS],
+        ['incremental', 'completed', 0],
+        ['full', 'completed', ACCOUNTS],
+      ]);
       expect(await db.prisma.scoreSnapshot.count()).toBe(2 * ACCOUNTS);
       expect(await db.prisma.scoreChange.count()).toBe(0);
       const now = new Date();
       const full = await recomputeScores({ db, clock: () => now, logger: createLogger({ level: 'error' }) }, { trigger: 'cli', asOf: now, full: true });
       expect(full).toMatchObject({ mode: 'full', accountsScored: ACCOUNTS, snapshotsWritten: 0 });
     });
-  }, 240_000);
+  }, 480_000);
 });
 
 /** Waits until a backend of that database is inside the run's transaction (score_runs or score_snapshots written, not committed). */
