@@ -50,15 +50,22 @@ export async function openPgliteBench(): Promise<BenchDb> {
   return { db, label: 'pglite', drop: () => db.close() };
 }
 
+/** [metric, worst, best]: for lower-is-better measures the best value is the lower one. */
 const METRIC_RANGES: [string, number, number][] = [
-  ['orders_30d', 0, 40], ['order_value_trend_90d', -40, 20], ['late_payments_90d', 0, 6], ['logins_30d', 0, 300],
-  ['feature_adoption_pct', 0, 100], ['open_support_tickets', 0, 15], ['nps', -60, 80], ['csat', 40, 100],
-  ['complaints_90d', 0, 6], ['days_since_last_contact', 0, 90], ['csm_sentiment', 1, 5], ['days_to_renewal', 0, 365],
+  ['orders_30d', 0, 40], ['order_value_trend_90d', -40, 20], ['late_payments_90d', 6, 0], ['logins_30d', 0, 300],
+  ['feature_adoption_pct', 0, 100], ['open_support_tickets', 15, 0], ['nps', -60, 80], ['csat', 40, 100],
+  ['complaints_90d', 6, 0], ['days_since_last_contact', 90, 0], ['csm_sentiment', 1, 5], ['days_to_renewal', 0, 365],
 ];
+
+/** One account in this many is declining: about 12 % of the portfolio ends at risk or critical. */
+export const DECLINING_EVERY = 8;
 
 /**
  * N accounts × 12 metrics × one observation every `everyDays` over `days`,
  * generated inside the database (generate_series), so setup is not the bottleneck.
+ * Like a real portfolio, most accounts are steady with noise around a healthy
+ * level of their own; one in DECLINING_EVERY has slid from healthy to poor over
+ * the period (the ones an alert should find).
  */
 export async function generatePortfolio(db: Database, accounts: number, days: number, everyDays: number, asOf: Date): Promise<number> {
   await ensureCatalogueAndModels(db.prisma);
@@ -68,17 +75,34 @@ export async function generatePortfolio(db: Database, accounts: number, days: nu
            (ARRAY['enterprise', 'mid-market', 'smb', NULL])[1 + i % 4], 'C' || lpad(i::text, 10, '0'), now()
     FROM generate_series(1, ${accounts}::int) AS i`;
   const names = METRIC_RANGES.map((m) => m[0]);
-  const lows = METRIC_RANGES.map((m) => m[1]);
-  const highs = METRIC_RANGES.map((m) => m[2]);
+  const worst = METRIC_RANGES.map((m) => m[1]);
+  const best = METRIC_RANGES.map((m) => m[2]);
+  // quality 0 = worst, 1 = best: steady accounts sit at 0.65–1 (their own level, ±0.1 noise);
+  // declining ones fall from 0.9 to their own end level e (0.15–0.45: at risk or critical) as d (days ago) goes to 0.
   const inserted = await db.prisma.$executeRaw`
     INSERT INTO metric_observations (account_id, metric_key, value, observed_at, source, updated_at)
-    SELECT a.id, m.key, round((m.lo + (m.hi - m.lo) * ((a.id * 7919 + m.ord * 104729 + d) % 1000) / 1000.0)::numeric, 1)::float8,
-           ${asOf}::timestamptz - make_interval(days => d), 'bench', now()
-    FROM accounts a
-    CROSS JOIN unnest(${names}::text[], ${lows}::float8[], ${highs}::float8[]) WITH ORDINALITY AS m(key, lo, hi, ord)
-    CROSS JOIN generate_series(0, ${days - 1}::int, ${everyDays}::int) AS d
-    WHERE a.external_id LIKE 'B-%'`;
+    SELECT account_id, key, round((lo + (hi - lo) * least(1, greatest(0, q)))::numeric, 1)::float8, ${asOf}::timestamptz - make_interval(days => d), 'bench', now()
+    FROM (
+      SELECT a.id AS account_id, m.key, m.lo, m.hi, d,
+             CASE WHEN a.id % ${DECLINING_EVERY} = 0
+                  THEN e + (0.9 - e) * d / ${days}::float8 + ((a.id * 31 + m.ord * 17 + d) % 100) / 1000.0
+                  ELSE 0.65 + ((a.id * 7919 + m.ord * 104729) % 350) / 1000.0 + (((a.id * 13 + m.ord * 7 + d * 3) % 200) - 100) / 1000.0
+             END AS q
+      FROM (SELECT id, external_id, 0.15 + (id * 37 % 31) / 100.0 AS e FROM accounts) a
+      CROSS JOIN unnest(${names}::text[], ${worst}::float8[], ${best}::float8[]) WITH ORDINALITY AS m(key, lo, hi, ord)
+      CROSS JOIN generate_series(0, ${days - 1}::int, ${everyDays}::int) AS d
+      WHERE a.external_id LIKE 'B-%'
+    ) g`;
   return inserted;
+}
+
+/** New readings for one account in `every` (three measures, dated `at`): what a tick after an ingestion batch sees. */
+export async function addReadings(db: Database, every: number, at: Date): Promise<number> {
+  return db.prisma.$executeRaw`
+    INSERT INTO metric_observations (account_id, metric_key, value, observed_at, source, updated_at)
+    SELECT a.id, m.key, m.value, ${at}, 'bench', now()
+    FROM accounts a CROSS JOIN (VALUES ('orders_30d', 2::float8), ('logins_30d', 20), ('open_support_tickets', 12)) AS m(key, value)
+    WHERE a.id % ${every}::int = 0`;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

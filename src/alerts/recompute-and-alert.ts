@@ -15,7 +15,7 @@ export type RecomputeDepsWithAlerts = Pick<AppDeps, 'db' | 'clock' | 'logger' | 
 
 export async function runRecomputeAndAlerts(
   deps: RecomputeDepsWithAlerts,
-  options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[] },
+  options: { trigger: RunTrigger; asOf?: Date; accountIds?: readonly number[]; full?: boolean },
 ): Promise<{ ran: true; result: RecomputeResult; judgedAlerts: boolean } | { ran: false }> {
   const asOf = options.asOf ?? deps.clock();
   // A past date is history: its snapshots are written, but no alert is opened, changed or sent for it.
@@ -28,6 +28,7 @@ export async function runRecomputeAndAlerts(
       trigger: options.trigger,
       asOf,
       ...(options.accountIds ? { accountIds: options.accountIds } : {}),
+      ...(options.full ? { full: true } : {}),
       ...(live ? { afterSnapshots: recordRunAlerts({ fallbackChannelId: deps.config.ALERT_FALLBACK_CHANNEL_ID }) } : {}),
     });
     await scoreShadowModels(deps, asOf, options.accountIds);

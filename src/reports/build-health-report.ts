@@ -2,6 +2,7 @@
 // why, its trend, the open follow-up, the CSM's own judgement, and what to do.
 // Slack views and the terminal renderer are pure functions of this.
 import type { Prisma } from '../db/database.js';
+import { adviseUndelivered, type UndeliveredAdvice } from '../alerts/delivery-status.js';
 import { loadMetricDefinitions } from '../models/model-store.js';
 import { loadReportData } from './load-report-data.js';
 import { loadProvenance, type Provenance } from './load-provenance.js';
@@ -41,6 +42,8 @@ export interface HealthReport {
   newestObservation: Date | null;
   openAlert: { id: number; state: string; claimedBy: string | null; claimedAt: Date | null; createdAt: Date } | null;
   sentiment: { value: number; note: string | null; author: string | null; observedAt: Date; expired: boolean } | null;
+  /** The open alert did not reach Slack: why, and what to do. */
+  undelivered?: UndeliveredAdvice | null | undefined;
   daysToRenewal: number | null;
   actions: SuggestedAction[];
   /** Sub-score per group of measures (optional so reports built by hand in tests may leave it out). */
@@ -104,6 +107,7 @@ export async function buildHealthReport(prisma: Prisma, accountId: number, now: 
     components,
     newestObservation: scored.length > 0 ? new Date(Math.max(...scored)) : null,
     openAlert,
+    undelivered: data.undelivered ? adviseUndelivered(data.undelivered.channel_id, data.undelivered.error) : null,
     sentiment: sentiment
       ? {
           value: sentiment.value,

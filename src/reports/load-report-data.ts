@@ -48,6 +48,8 @@ const reportDataSchema = z.object({
   last_run: date.nullable(),
   open_alert: z.object({ id: z.number(), state: z.string(), claimed_by: z.string().nullable(), claimed_at: date.nullable(), created_at: date }).nullable(),
   sentiment: z.object({ value: z.number(), note: z.string().nullable(), author: z.string().nullable(), observed_at: date }).nullable(),
+  /** The open alert, when its Slack post failed for good or it had no channel to go to. */
+  undelivered: z.object({ channel_id: z.string().nullable(), error: z.string().nullable() }).nullable(),
 });
 export type ReportData = z.infer<typeof reportDataSchema> & { account: NonNullable<z.infer<typeof reportDataSchema>['account']> };
 
@@ -79,9 +81,13 @@ export async function loadReportData(prisma: Prisma, accountId: number, now: Dat
         SELECT version_id, metric_key, "group" FROM model_measures
         WHERE "group" IS NOT NULL AND version_id IN (SELECT DISTINCT model_version_id FROM score_snapshots WHERE account_id = ${accountId} AND as_of <= ${now})) g),
       'last_run', (SELECT as_of FROM score_runs
-        WHERE status = 'completed' AND trigger NOT IN ('backfill', 'sentiment') AND as_of <= ${now} ORDER BY as_of DESC LIMIT 1),
+        WHERE status = 'completed' AND mode IS NOT NULL AND as_of <= ${now} ORDER BY as_of DESC LIMIT 1),
       'open_alert', (SELECT row_to_json(al) FROM (
         SELECT id, state, claimed_by, claimed_at, created_at FROM alerts WHERE open_key = ${accountId}) al),
+      'undelivered', (SELECT row_to_json(d) FROM (
+        SELECT al.slack_channel_id AS channel_id, x.last_error AS error FROM alerts al
+        LEFT JOIN LATERAL (SELECT last_error FROM slack_outbox WHERE alert_id = al.id AND kind = 'post' AND status = 'failed' ORDER BY id DESC LIMIT 1) x ON true
+        WHERE al.open_key = ${accountId} AND (al.slack_channel_id IS NULL OR x.last_error IS NOT NULL)) d),
       'sentiment', (SELECT row_to_json(o) FROM (
         SELECT value, note, author_slack_user_id AS author, observed_at FROM metric_observations
         WHERE account_id = ${accountId} AND metric_key = 'csm_sentiment' AND observed_at <= ${now} ORDER BY observed_at DESC LIMIT 1) o)

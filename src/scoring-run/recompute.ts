@@ -6,6 +6,10 @@
 // current one (account_scores.fingerprint): history stays real, and a
 // 15-minute schedule over 100,000 accounts does not add 100,000 identical rows
 // a tick. Scoring a past date (backfill, --as-of) always writes.
+//
+// A run over every account at or after the last complete run is incremental
+// when it can be (incremental.ts): it scores only the accounts whose result can
+// have changed since, and leaves exactly what a full run would.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../app-deps.js';
 import type { Database } from '../db/database.js';
@@ -18,6 +22,7 @@ import type { ScoreResult } from '../scoring/types.js';
 import { deriveBeforeScoring } from '../derived/derive-before-scoring.js';
 import { loadCurrentScores, writeSnapshots, type SnapshotWrite } from './write-snapshots.js';
 import { loadLatestObservations, loadScoringAccounts, withDerivedRenewal, type ScoringAccount } from './load-score-inputs.js';
+import { accountsToRescore, consumeChanges, currentBands, inputsFingerprint, loadLastCompleteRun, readChanges, type ReadChanges } from './incremental.js';
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type RunTrigger = 'schedule' | 'cli' | 'admin' | 'import' | 'demo' | 'backfill' | 'sentiment';
@@ -54,12 +59,21 @@ export interface RecomputeOptions {
   /** Keep snapshots that already exist at this as-of (backfill) instead of replacing them. */
   skipExisting?: boolean;
   afterSnapshots?: AfterSnapshots;
+  /** Score every account even where an incremental tick could score only what changed (`recompute --full`). */
+  full?: boolean;
 }
+
+/** full / incremental: the run left every account current as of asOf; scoped: listed accounts, a backfill or a past date. */
+export type RunMode = 'full' | 'incremental' | 'scoped';
 
 export interface RecomputeResult {
   runId: number;
   asOf: Date;
+  /** Accounts in scope, all current as of asOf after the run (scoped runs: the listed accounts in scope). */
   accountsScored: number;
+  /** Accounts actually scored: all of them in a full run, those that can have changed in an incremental one. */
+  accountsComputed: number;
+  mode: RunMode;
   /** Accounts whose score, band or evidence changed, so a snapshot was written. */
   snapshotsWritten: number;
   byBand: Record<string, number>;
@@ -78,15 +92,38 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
   const asOf = options.asOf ?? deps.clock();
   const prisma = deps.db.prisma;
   await ensureCatalogueAndModels(prisma);
-  // Metrics derived from events become observations first; measures nobody feeds are left out of the weights.
+  // Metrics derived from events become observations first (so the change log below sees them);
+  // measures nobody feeds are left out of the weights.
   const inUse = await deriveBeforeScoring({ prisma, logger: deps.logger }, asOf);
-  const [models, metrics, accounts, current] = await Promise.all([
-    loadActiveModels(prisma).then(inUse),
-    loadMetricDefinitions(prisma),
-    loadScoringAccounts(prisma, asOf, options.accountIds),
-    loadCurrentScores(prisma, options.accountIds),
-  ]);
+  // The change log is read before any score input: whatever it notes is visible to the reads below.
+  const everyAccount = options.accountIds === undefined && options.skipExisting !== true;
+  const changes: ReadChanges | null = everyAccount ? await readChanges(prisma) : null;
+  const [models, metrics, last] = await Promise.all([loadActiveModels(prisma).then(inUse), loadMetricDefinitions(prisma), everyAccount ? loadLastCompleteRun(prisma) : null]);
   const metricKeys = [...new Set([...models.byKey.values()].flatMap((m) => m.measures.map((x) => x.metricKey)))];
+  const inputs = inputsFingerprint(models, metrics);
+  // A past date never becomes the base of later ticks; different inputs rescore everyone.
+  const mode: RunMode =
+    !everyAccount || (last !== null && asOf.getTime() < last.asOf.getTime())
+      ? 'scoped'
+      : options.full !== true && last !== null && last.inputsFingerprint === inputs
+        ? 'incremental'
+        : 'full';
+  const scopeIds =
+    mode === 'incremental' && last && changes
+      ? await accountsToRescore(prisma, {
+          since: last.asOf,
+          asOf,
+          changedAccountIds: changes.accountIds,
+          freshness: new Map(metricKeys.map((k) => [k, metrics.get(k)?.freshnessDays ?? 0])),
+          renewalMeasured: metricKeys.includes('days_to_renewal'),
+        })
+      : options.accountIds;
+  const [accounts, current] = await Promise.all([loadScoringAccounts(prisma, asOf, scopeIds), loadCurrentScores(prisma, scopeIds)]);
+  /** Where the time went (milliseconds since start), for the log line. */
+  const phases: Record<string, number> = { inputs: Math.round(performance.now() - started) };
+  const mark = (phase: string) => {
+    phases[phase] = Math.round(performance.now() - started);
+  };
 
   const byBand: Record<string, number> = {};
   const writes: SnapshotWrite[] = [];
@@ -94,7 +131,9 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
   for (let i = 0; i < accounts.length; i += CHUNK) chunks.push(accounts.slice(i, i + CHUNK));
   const load = (chunk: ScoringAccount[] | undefined) => {
     if (!chunk) return null;
-    const loading = loadLatestObservations(prisma, asOf, metricKeys, { kind: 'range', from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 });
+    // A list of accounts (often sparse) is read by id; the whole portfolio by id range, an index range scan.
+    const scope = scopeIds ? { kind: 'ids' as const, ids: chunk.map((a) => a.id) } : { kind: 'range' as const, from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 };
+    const loading = loadLatestObservations(prisma, asOf, metricKeys, scope);
     // Awaited on the next turn; if scoring this chunk throws first, its failure must not go unhandled.
     loading.catch(() => undefined);
     return loading;
@@ -117,26 +156,34 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
     }
   }
 
+  mark('scored');
   try {
     const outcome = await prisma.$transaction(
       async (tx) => {
-        const run = await tx.scoreRun.create({ data: { trigger: options.trigger, asOf, status: 'running' } });
+        const run = await tx.scoreRun.create({
+          data: { trigger: options.trigger, asOf, status: 'running', mode: mode === 'scoped' ? null : mode, inputsFingerprint: mode === 'scoped' ? null : inputs },
+        });
+        if (mode !== 'scoped' && changes) await consumeChanges(tx, changes.ranges);
         const ids = await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
+        mark('written');
         const written = writes.flatMap((w) => {
           const id = ids.get(w.accountId);
           return id === undefined ? [] : [{ id, accountId: w.accountId, modelVersionId: w.versionId, renewalDate: w.renewalDate, result: w.result }];
         });
         const alerts = options.afterSnapshots ? await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger, written }) : { alertsOpened: 0 };
+        mark('alerts');
+        // An incremental tick scored a few accounts: the portfolio's bands are read from the current scores.
+        const portfolio = mode === 'incremental' ? await currentBands(tx, asOf) : { inScope: accounts.length, byBand };
         await tx.scoreRun.update({
           where: { id: run.id },
-          data: { status: 'completed', accountsScored: accounts.length, alertsOpened: alerts.alertsOpened, finishedAt: new Date() },
+          data: { status: 'completed', accountsScored: portfolio.inScope, accountsComputed: accounts.length, alertsOpened: alerts.alertsOpened, finishedAt: new Date() },
         });
-        return { runId: run.id, alertsOpened: alerts.alertsOpened };
+        return { runId: run.id, alertsOpened: alerts.alertsOpened, accountsScored: portfolio.inScope, byBand: portfolio.byBand };
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
     );
-    const result = { ...outcome, asOf, accountsScored: accounts.length, snapshotsWritten: writes.length, byBand, durationMs: Math.round(performance.now() - started) };
-    deps.logger.info('recomputed scores', { trigger: options.trigger, runId: result.runId, accounts: accounts.length, changed: writes.length, ms: result.durationMs });
+    const result = { ...outcome, asOf, mode, accountsComputed: accounts.length, snapshotsWritten: writes.length, durationMs: Math.round(performance.now() - started) };
+    deps.logger.info('recomputed scores', { trigger: options.trigger, mode, runId: result.runId, accounts: result.accountsScored, computed: accounts.length, changed: writes.length, ms: result.durationMs, phases });
     return result;
   } catch (error) {
     await prisma.scoreRun

@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { SlackMode } from '../config.js';
 import { toBoltLogger, type Level } from '../logger.js';
 import { registerListeners } from './register-listeners.js';
+import { extractSignature, serveOnce } from './serve-once.js';
 import { slackClientOptions, type SlackClientTuning } from './web-client.js';
 
 export interface SlackAppOptions {
@@ -43,6 +44,7 @@ export function createSlackApp(options: SlackAppOptions): App {
             // Slack bodies are small; a larger one is not from Slack.
             bodyLimit: '1mb',
             unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis ?? 3001,
+            customPropertiesExtractor: extractSignature,
           }),
           clientOptions,
           logger,
@@ -57,6 +59,8 @@ export function createSlackApp(options: SlackAppOptions): App {
           deferInitialization: true,
         });
 
+  // First of all middleware: a repeated request stops here, acknowledged.
+  app.use(serveOnce(deps));
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error('unhandled error in a Slack listener', { error });

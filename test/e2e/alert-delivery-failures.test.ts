@@ -104,6 +104,26 @@ describe.each(DATABASE_KINDS)('alert delivery failures (%s)', (kind) => {
       expect(text).toContain('set ALERT_FALLBACK_CHANNEL_ID');
     });
 
+    it("shows an undelivered alert in the account's /health breakdown, with the reason and what to do", async () => {
+      const breakdown = async (text: string, id: string) => {
+        expect((await sendSlashCommand(t.eventsUrl, { text, response_url: t.fake.responseUrl(id) })).status).toBe(200);
+        return JSON.stringify((await t.fake.waitFor(() => t.fake.responses.find((r) => r.id === id))).body.blocks);
+      };
+      const priv = await breakdown('private co', 'breakdown-private');
+      expect(priv).toContain(':warning: *This alert was not posted to Slack*: not_in_channel');
+      expect(priv).toContain('invite the bot to <#C0PRIV0001> (`/invite @account-health`)');
+      expect(priv).toContain('set ALERT_FALLBACK_CHANNEL_ID');
+      expect(await breakdown('gone ltd', 'breakdown-gone')).toContain('*This alert was not posted to Slack*: channel_not_found');
+      // An account without a channel: nowhere to post, and the breakdown says how to give it one.
+      const [noChannel] = [...(await seedAccounts(t.db, now, [{ externalId: 'NOCHAN', name: 'Nochannel GmbH', metrics: DECLINING }])).values()];
+      ids.set('NOCHAN', noChannel ?? 0);
+      later(HOUR);
+      await runRecomputeAndAlerts(deps(), { trigger: 'cli', asOf: now });
+      const none = await breakdown('nochannel', 'breakdown-nochannel');
+      expect(none).toContain('*This alert was not posted to Slack*: the account has no Slack channel');
+      expect(none).toContain("set the account's slack_channel_id");
+    });
+
     it('counts unexpected errors (a message that cannot be rendered) as attempts and ends failed', async () => {
       const [id] = [...(await seedAccounts(t.db, now, [{ externalId: 'BROKEN', name: 'Broken Data', channel: 'C0BROKEN01', metrics: DECLINING }])).values()];
       ids.set('BROKEN', id ?? 0);

@@ -64,6 +64,10 @@ export function healthBreakdownMessage(report: HealthReport, options: BreakdownO
     const a = report.openAlert;
     blocks.push(section(a.claimedBy ? `:eyes: Follow-up claimed by <@${a.claimedBy}>${a.claimedAt ? ` on ${formatDate(a.claimedAt)}` : ''}` : ':rotating_light: Open alert, not claimed yet'));
   }
+  if (report.undelivered) {
+    const u = report.undelivered;
+    blocks.push(section(`:warning: *This alert was not posted to Slack*: ${escapeMrkdwn(u.reason)}. To fix: ${u.fix}.`));
+  }
   if (report.actions.length > 0) {
     blocks.push(section(`*Suggested next steps*\n${report.actions.map((a) => `• *${escapeMrkdwn(a.title)}* — ${escapeMrkdwn(a.why)}`).join('\n')}`));
   }
