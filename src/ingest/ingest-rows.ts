@@ -1,5 +1,7 @@
 // Writes validated rows, one batch per transaction: the good rows of a batch
 // are kept, a bad row changes nothing, and every rejection says why.
+import { findAliasOwners, replaceAccountAliases } from '../accounts/alias-store.js';
+import { checkAliasClaims } from '../accounts/check-alias-claims.js';
 import type { Prisma } from '../db/database.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { describeRangeProblem, loadMetricRanges } from '../models/metric-store.js';
@@ -53,17 +55,24 @@ function findSuperseded<P>(rows: { at: P; key: string }[], tracker: DuplicateTra
 
 export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: AccountRow }[], tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
   if (rows.length === 0) return { loaded: 0, inserted: 0, updated: 0, errors: [], superseded: [] };
-  const repeats = findSuperseded(rows.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
-  const ids = [...new Set(rows.map((r) => r.row.externalId))];
   const written = await prisma.$transaction(
     async (tx) => {
-      const existing = await tx.account.count({ where: { externalId: { in: ids } } });
-      const total = await upsertAccounts(tx, rows.map((r) => r.row));
-      return { inserted: total - existing, updated: existing };
+      // Alias ownership is checked inside the transaction that writes it; the
+      // unique (kind, value) index refuses a concurrent writer's duplicate.
+      const owners = await findAliasOwners(tx, rows.flatMap((r) => r.row.aliases ?? []));
+      const plan = checkAliasClaims(rows.map((r) => r.row), owners);
+      const errors = [...plan.refused].map(([index, error]) => ({ at: (rows[index] as { at: P }).at, error }));
+      const accepted = rows.filter((_, index) => !plan.refused.has(index));
+      const ids = [...new Set(accepted.map((r) => r.row.externalId))];
+      const existing = ids.length === 0 ? 0 : await tx.account.count({ where: { externalId: { in: ids } } });
+      const total = await upsertAccounts(tx, accepted.map((r) => r.row));
+      await replaceAccountAliases(tx, [...plan.finalAliases].map(([externalId, aliases]) => ({ externalId, aliases })));
+      return { inserted: total - existing, updated: existing, accepted, errors };
     },
     { timeout: 120_000 },
   );
-  return outcome(written, rows.length, repeats.withinBatch, repeats.acrossBatches, [], repeats.superseded);
+  const repeats = findSuperseded(written.accepted.map((r) => ({ at: r.at, key: r.row.externalId })), tracker);
+  return outcome(written, written.accepted.length, repeats.withinBatch, repeats.acrossBatches, written.errors, repeats.superseded);
 }
 
 export async function ingestMetrics<P>(prisma: Prisma, rows: { at: P; row: MetricRow }[], source: string, tracker = new DuplicateTracker<P>()): Promise<BatchOutcome<P>> {
