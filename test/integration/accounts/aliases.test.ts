@@ -8,6 +8,7 @@ import type { Database } from '../../../src/db/database.js';
 import { importCsv } from '../../../src/ingest/import-csv.js';
 import { ingestAccounts } from '../../../src/ingest/ingest-rows.js';
 import { parseAccountsBody } from '../../../src/ingest/parse-api.js';
+import { accountRowSchema } from '../../../src/ingest/row-schemas.js';
 import { createTestDatabase, DATABASE_KINDS } from '../../support/databases.js';
 
 const csv = (text: string) => Readable.from([text]);
@@ -53,7 +54,7 @@ describe.each(DATABASE_KINDS)('account aliases (%s)', (kind) => {
     await importCsv(db.prisma, 'accounts', csv('external_id,name,aliases\nA-1,Acme Corp,shopify:123;stripe:cus_10\n'));
     expect(await aliasesOf('A-1')).toEqual(['shopify:123', 'stripe:cus_10']);
     // cus_9 was released, so another account may now take it.
-    const moved = await ingestAccounts(db.prisma, [{ at: 0, row: { externalId: 'B-1', name: 'Beta', aliases: [{ kind: 'stripe', value: 'cus_9' }] } }]);
+    const moved = await ingestAccounts(db.prisma, [{ at: 0, row: accountRowSchema.parse({ external_id: 'B-1', name: 'Beta', aliases: 'stripe:cus_9' }) }]);
     expect(moved.errors).toEqual([]);
     expect(await resolveAccountByAlias(db.prisma, 'stripe', 'cus_9')).toMatchObject({ externalId: 'B-1', via: 'stripe' });
     await importCsv(db.prisma, 'accounts', csv('external_id,name,aliases\nB-1,Beta,\n'));
