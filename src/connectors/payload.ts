@@ -15,17 +15,20 @@ export function parseJson(delivery: WebhookDelivery): { ok: true; value: unknown
 }
 
 /** The first problem, as "field: what is wrong", with the field path the provider's docs use (detail.id, data.object.customer). */
-export function refusal(error: z.ZodError): Normalised {
+export function refusal(error: z.ZodError, input: unknown): Normalised {
   const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
-  const absent = issue?.code === 'invalid_type' && /received undefined|received null/.test(issue.message);
+  const path = issue?.path ?? [];
+  const field = path.length > 0 ? path.join('.') : 'body';
+  let value: unknown = input;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const absent = path.length > 0 && (value === undefined || value === null);
   return { kind: 'refused', field, error: absent ? `${field} is required` : `${field}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** Parses with `schema`, or says which field is missing or wrong. */
 export function read<S extends z.ZodType>(schema: S, value: unknown): { ok: true; value: z.output<S> } | { ok: false; refused: Normalised } {
   const parsed = schema.safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, refused: refusal(parsed.error) };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, refused: refusal(parsed.error, value) };
 }
 
 /** Provider ids arrive as numbers or strings; we keep them as text. */

@@ -13,8 +13,26 @@ import type { Connector, NormalisedTrack } from '../types.js';
 const SIGNATURE_HEADER = 'X-Shopify-Hmac-Sha256';
 export const SHOPIFY_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'] as const;
 
+/**
+ * Shopify ids can exceed 2^53, which JSON.parse rounds (the documented sample
+ * order 820982911946154508 reads as …500). The `admin_graphql_api_id` string
+ * (gid://shopify/Order/820982911946154508) is exact, so it wins.
+ */
+const exactId = (resource: string) =>
+  z
+    .looseObject({ id: z.union([z.string(), z.number()]), admin_graphql_api_id: z.string().nullish() })
+    .transform((o, ctx) => {
+      const gid = new RegExp(`^gid://shopify/${resource}/(\\d+)$`).exec(o.admin_graphql_api_id ?? '')?.[1];
+      if (gid) return gid;
+      if (typeof o.id === 'string' && /^\d+$/.test(o.id)) return o.id;
+      if (typeof o.id === 'number' && Number.isSafeInteger(o.id) && o.id >= 0) return String(o.id);
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'is not an id Shopify sends (a whole number; large ones need admin_graphql_api_id)' });
+      return z.NEVER;
+    });
+
 const orderSchema = z.looseObject({
-  id: idField,
+  id: z.unknown(),
+  admin_graphql_api_id: z.string().nullish(),
   created_at: isoInstant,
   updated_at: isoInstant.optional(),
   cancelled_at: isoInstant.nullish(),
@@ -22,9 +40,18 @@ const orderSchema = z.looseObject({
   currency: z.string().nullish(),
   email: z.string().nullish(),
   company: z.looseObject({ id: idField, location_id: idField.nullish() }).nullish(),
-  customer: z.looseObject({ id: idField.nullish(), email: z.string().nullish() }).nullish(),
+  customer: z.looseObject({ id: z.union([z.string(), z.number()]).nullish(), admin_graphql_api_id: z.string().nullish(), email: z.string().nullish() }).nullish(),
 });
-type Order = z.output<typeof orderSchema>;
+const orderWithIdSchema = orderSchema.transform((order, ctx) => {
+  const id = exactId('Order').safeParse(order);
+  if (!id.success) {
+    for (const issue of id.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  const customer = order.customer?.id === null || order.customer?.id === undefined ? undefined : exactId('Customer').safeParse(order.customer);
+  return { ...order, id: id.data, customerId: customer?.success ? customer.data : null };
+});
+type Order = z.output<typeof orderWithIdSchema>;
 
 export const shopifyConnector: Connector = {
   kind: 'shopify',
@@ -45,7 +72,7 @@ export const shopifyConnector: Connector = {
     if (eventId === undefined) return { kind: 'refused', field: 'X-Shopify-Event-Id', error: 'the X-Shopify-Event-Id header is required (it de-duplicates retries)' };
     const body = parseJson(delivery);
     if (!body.ok) return body.refused;
-    const order = read(orderSchema, body.value);
+    const order = read(orderWithIdSchema, body.value);
     if (!order.ok) return order.refused;
     return { kind: 'tracks', tracks: [track(topic, eventId, order.value)] };
   },
@@ -57,7 +84,7 @@ function track(topic: string, eventId: string, order: Order): NormalisedTrack {
   const event = cancelled ? 'Order Cancelled' : topic === 'orders/create' ? 'Order Completed' : 'Order Updated';
   const timestamp = cancelled ? (order.cancelled_at ?? order.updated_at ?? order.created_at) : topic === 'orders/create' ? order.created_at : (order.updated_at ?? order.created_at);
   const attribution: Alias[] = [...(order.company ? [{ kind: 'shopify' as const, value: order.company.id }] : []), ...domainHint(order.email ?? order.customer?.email)];
-  const customer = order.customer?.id;
+  const customer = order.customerId;
   return {
     message: {
       type: 'track',
