@@ -14,6 +14,7 @@ import { tokenCommand } from './token-command.js';
 import { recomputeCommand } from './recompute-command.js';
 import { modelCommand } from './model-command.js';
 import { metricCommand } from './metric-command.js';
+import { syncCommand } from './sync-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
@@ -25,6 +26,7 @@ const commands: CliCommand[] = [
   modelCommand,
   metricCommand,
   tokenCommand,
+  syncCommand,
 ];
 
 function overview(): string {

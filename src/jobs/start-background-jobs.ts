@@ -3,6 +3,7 @@ import type { AppDeps } from '../app-deps.js';
 import { startAlertMaintenance } from './alert-maintenance-job.js';
 import { startAlertDelivery } from './deliver-alerts-job.js';
 import { startRecomputeSchedule } from './recompute-schedule.js';
+import { startHubSpotSync } from './hubspot-sync-job.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -14,6 +15,7 @@ const jobs: StartJob[] = [
   startRecomputeSchedule,
   startAlertDelivery,
   startAlertMaintenance,
+  startHubSpotSync,
 ];
 
 export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {
