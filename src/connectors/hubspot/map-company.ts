@@ -25,6 +25,8 @@ export function parseHubSpotDate(value: string): Date | null {
   if (day) date = v.length === 10 ? new Date(`${v}T00:00:00Z`) : new Date(v);
   else if (/^\d{10,14}$/.test(v)) date = new Date(Number(v));
   if (!date || Number.isNaN(date.getTime())) return null;
+  // new Date('2027-02-30') rolls over to 2 March; a day that does not exist is refused.
+  if (day && date.toISOString().slice(0, 10) !== v.slice(0, 10) && v.length === 10) return null;
   const utcDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
   return utcDay.getUTCFullYear() >= 1900 && utcDay.getUTCFullYear() <= 2100 ? utcDay : null;
 }
