@@ -1,13 +1,13 @@
 // `account-health sync hubspot` and the scheduled sync: owners first (mapped to
-// Slack users), then companies page by page. Each company is applied in its own
-// transaction; after each page the cursor of the next one is stored, so a run
+// Slack users), then companies page by page. Each page is applied in one
+// transaction with the cursor of the next page, so a run
 // that fails (HubSpot down, a page that keeps failing) is resumed by the next
 // run from the page that failed, and no company is ever half-applied.
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../app-deps.js';
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
-import { applyCompany } from './apply-company.js';
+import { applyCompanies } from './apply-company.js';
 import { HubSpotClient, type HubSpotOwner } from './hubspot-client.js';
 import { BASE_PROPERTIES, mapCompany } from './map-company.js';
 import { mapOwnersToSlack, type OwnerMapping } from './owner-slack-users.js';
@@ -80,20 +80,24 @@ async function runSync(deps: HubSpotSyncDeps, onPage?: (summary: HubSpotSyncSumm
     if (resumedFrom !== null) log.info('resuming an interrupted sync', { after: resumedFrom });
     for (;;) {
       const page = await deps.client.listCompanies(properties, cursor);
-      for (const company of page.results) {
+      const companies = page.results.map((company) => {
         const fields = mapCompany(company, deps.renewalProperty);
-        const applied = await applyCompany(prisma, fields, fields.ownerId === undefined ? undefined : mapping.slackUserByOwner.get(fields.ownerId));
-        summary[applied] += 1;
-        summary.applied += 1;
         for (const problem of fields.problems) if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(problem);
-      }
+        return { fields, ownerSlackUserId: fields.ownerId === undefined ? undefined : mapping.slackUserByOwner.get(fields.ownerId) };
+      });
+      // The page and the cursor after it commit together: a run that stops
+      // later resumes after this page, never half-way through it.
+      const applied = await applyCompanies(prisma, companies, (tx) =>
+        tx.connectorSync.update({
+          where: { provider: HUBSPOT_SYNC },
+          data: { cursor: page.after ?? null, applied: { increment: companies.length }, updatedAt: deps.clock() },
+        }),
+      );
+      summary.created += applied.created;
+      summary.updated += applied.updated;
+      summary.applied += companies.length;
       summary.pages += 1;
       cursor = page.after;
-      // The page is applied: the next run starts after it, whatever happens next.
-      await prisma.connectorSync.update({
-        where: { provider: HUBSPOT_SYNC },
-        data: { cursor: cursor ?? null, applied: { increment: page.results.length }, updatedAt: deps.clock() },
-      });
       onPage?.(finish());
       if (cursor === undefined) break;
     }

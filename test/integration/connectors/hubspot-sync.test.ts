@@ -120,4 +120,25 @@ describe.each(DATABASE_KINDS)('HubSpot sync (%s)', (kind) => {
     expect(await db.prisma.account.count()).toBe(250);
     expect(await hubspotAliases()).toHaveLength(250);
   });
+
+  it('never half-applies a page: a write failing on one company rolls back its whole page, and the next run applies it', async () => {
+    hubspot.requests.length = 0;
+    hubspot.companies = generateCompanies(250, FAKE_OWNERS).map((c) => ({ id: String(Number(c.id) + 1000), properties: { ...c.properties, domain: `x-${c.properties.domain ?? 'none'}` } }));
+    await db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_company_5001150() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.kind = 'hubspot' AND NEW.value = '5001150' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await db.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_company_5001150 BEFORE INSERT ON account_aliases FOR EACH ROW EXECUTE FUNCTION refuse_company_5001150()');
+    const failed = await syncHubSpot(deps()).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(HubSpotSyncError);
+    const synced = async (from: number, to: number) =>
+      db.prisma.accountAlias.count({ where: { kind: 'hubspot', value: { in: Array.from({ length: to - from + 1 }, (_, i) => String(from + i)) } } });
+    expect(await synced(5001001, 5001100)).toBe(100);
+    expect(await synced(5001101, 5001200)).toBe(0);
+    expect(await db.prisma.account.count({ where: { externalId: { in: Array.from({ length: 100 }, (_, i) => `hubspot-${5001101 + i}`) } } })).toBe(0);
+    await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_company_5001150 ON account_aliases');
+    await db.prisma.$executeRawUnsafe('DROP FUNCTION refuse_company_5001150()');
+    const resumed = await syncHubSpot(deps());
+    expect(resumed).toMatchObject({ ran: true, summary: { pages: 2, applied: 150, created: 150 } });
+    expect(await synced(5001001, 5001250)).toBe(250);
+  });
 });
