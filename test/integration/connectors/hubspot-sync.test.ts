@@ -141,4 +141,19 @@ describe.each(DATABASE_KINDS)('HubSpot sync (%s)', (kind) => {
     expect(resumed).toMatchObject({ ran: true, summary: { pages: 2, applied: 150, created: 150 } });
     expect(await synced(5001001, 5001250)).toBe(250);
   });
+
+  it('gives an account found by domain to one company only; a second company with that domain gets its own account', async () => {
+    await importCsv(db.prisma, 'accounts', Readable.from(['external_id,name,domain\nSHARED,Shared Ltd,shared.example\n']));
+    hubspot.companies = [
+      { id: '7000001', properties: { name: 'Shared Holding', domain: 'shared.example' } },
+      { id: '7000002', properties: { name: 'Shared Subsidiary', domain: 'https://shared.example/' } },
+    ];
+    const result = await syncHubSpot(deps());
+    expect(result).toMatchObject({ ran: true, summary: { applied: 2, created: 1, updated: 1 } });
+    const owners = await db.prisma.accountAlias.findMany({ where: { kind: 'hubspot', value: { in: ['7000001', '7000002'] } }, include: { account: true }, orderBy: { value: 'asc' } });
+    expect(owners.map((a) => [a.value, a.account.externalId, a.account.name])).toEqual([
+      ['7000001', 'SHARED', 'Shared Holding'],
+      ['7000002', 'hubspot-7000002', 'Shared Subsidiary'],
+    ]);
+  });
 });
