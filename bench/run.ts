@@ -1,11 +1,12 @@
-// npm run bench [-- NAME [--flags]]: recompute, slash, ingest, alerts. Each prints
+// npm run bench [-- NAME [--flags]]: recompute, slash, ingest, alerts, hubspot. Each prints
 // one final line "NAME: key=value …" and records it in bench/RESULTS.md.
 import { benchAlerts } from './alerts.js';
+import { benchHubSpot } from './hubspot.js';
 import { benchIngest } from './ingest.js';
 import { benchRecompute } from './recompute.js';
 import { benchSlash } from './slash.js';
 
-const benches: Record<string, () => Promise<string[]>> = { recompute: benchRecompute, slash: benchSlash, ingest: benchIngest, alerts: benchAlerts };
+const benches: Record<string, () => Promise<string[]>> = { recompute: benchRecompute, slash: benchSlash, ingest: benchIngest, alerts: benchAlerts, hubspot: benchHubSpot };
 
 async function main(): Promise<void> {
   const name = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : undefined;

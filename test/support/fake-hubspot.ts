@@ -91,13 +91,13 @@ export class FakeHubSpot {
       return this.json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
     }
     if (request.path === '/crm/v3/objects/companies') return this.listCompanies(res, url.searchParams);
-    if (request.path === '/crm/v3/owners') return this.page(res, url.searchParams, this.owners.map((o) => ({ ...o, type: 'PERSON', archived: false, createdAt: '2025-01-02T10:00:00.000Z', updatedAt: '2026-06-01T10:00:00.000Z' })));
+    if (request.path === '/crm/v3/owners') return this.page(res, url.searchParams, this.owners, (o) => ({ ...o, type: 'PERSON', archived: false, createdAt: '2025-01-02T10:00:00.000Z', updatedAt: '2026-06-01T10:00:00.000Z' }));
     this.json(res, 404, { status: 'error', message: `no route ${request.path}` });
   }
 
   private listCompanies(res: http.ServerResponse, query: URLSearchParams): void {
     const wanted = (query.get('properties') ?? '').split(',').filter((p) => p !== '');
-    const results = this.companies.map((c) => ({
+    this.page(res, query, this.companies, (c) => ({
       id: c.id,
       // HubSpot returns the asked-for properties (null when unset) plus a few it always sends.
       properties: Object.fromEntries([['hs_object_id', c.id], ['createdate', '2025-03-04T10:00:00.000Z'], ...wanted.map((p) => [p, c.properties[p] ?? null])]),
@@ -105,14 +105,13 @@ export class FakeHubSpot {
       updatedAt: '2026-10-01T10:00:00.000Z',
       archived: false,
     }));
-    this.page(res, query, results);
   }
 
-  private page(res: http.ServerResponse, query: URLSearchParams, all: unknown[]): void {
+  private page<T>(res: http.ServerResponse, query: URLSearchParams, all: readonly T[], render: (item: T) => unknown): void {
     const limit = Math.min(Number(query.get('limit') ?? '10'), 100);
     const start = indexOf(query.get('after'));
     if (start === null) return this.json(res, 400, { status: 'error', message: 'invalid after cursor', category: 'VALIDATION_ERROR' });
-    const results = all.slice(start, start + limit);
+    const results = all.slice(start, start + limit).map(render);
     const next = start + limit < all.length ? { next: { after: cursorFor(start + limit), link: `?after=${cursorFor(start + limit)}` } } : undefined;
     this.json(res, 200, { results, ...(next ? { paging: next } : {}) });
   }

@@ -35,10 +35,15 @@ async function findByAlias(tx: Tx, hubspotIds: readonly string[]): Promise<Map<s
  */
 async function findByDomain(tx: Tx, domains: readonly string[]): Promise<Map<string, Found>> {
   if (domains.length === 0) return new Map();
+  // Two indexed lookups (accounts.domain, the (kind, value) alias index), not an OR
+  // that would scan every account for every page.
   const rows = await tx.$queryRaw<{ domain: string; id: number; external_id: string }[]>`
-    SELECT DISTINCT t.d AS domain, a.id, a.external_id
-    FROM unnest(${domains}::text[]) AS t(d)
-    JOIN accounts a ON a.domain = t.d OR EXISTS (SELECT 1 FROM account_aliases d WHERE d.account_id = a.id AND d.kind = 'domain' AND d.value = t.d)
+    SELECT m.domain, a.id, a.external_id FROM (
+      SELECT a.domain, a.id FROM accounts a WHERE a.domain = ANY(${domains}::text[])
+      UNION
+      SELECT d.value, d.account_id FROM account_aliases d WHERE d.kind = 'domain' AND d.value = ANY(${domains}::text[])
+    ) AS m(domain, id)
+    JOIN accounts a ON a.id = m.id
     WHERE NOT EXISTS (SELECT 1 FROM account_aliases h WHERE h.account_id = a.id AND h.kind = 'hubspot')`;
   const byDomain = new Map<string, Found[]>();
   for (const r of rows) byDomain.set(r.domain, [...(byDomain.get(r.domain) ?? []), { id: r.id, externalId: r.external_id }]);
