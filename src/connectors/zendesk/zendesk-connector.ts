@@ -4,7 +4,7 @@
 // Two payload shapes are read:
 //  - event webhooks (zen:event-type:ticket.created / ticket.status_changed):
 //    the event id is the messageId; the account is the ticket's organization;
-//  - trigger webhooks whose JSON body is the template in the README (for
+//  - trigger webhooks whose JSON body is ZENDESK_TRIGGER_BODY below (for
 //    "ticket created" and "ticket solved" triggers): the invocation id is the
 //    messageId; the account is the organization, else the requester's e-mail domain.
 // A ticket tagged `complaint` is of type complaint (complaints_90d counts those).
@@ -13,6 +13,21 @@ import { domainHint, externalIds, idField, isoInstant, parseJson, read } from '.
 import { checkFreshness, forged, header, hmac, missing, safeEqual } from '../signatures.js';
 import type { Alias } from '../../accounts/aliases.js';
 import type { Connector, Normalised, NormalisedTrack } from '../types.js';
+
+/**
+ * The JSON body to give a Zendesk trigger's webhook action, with "created" or
+ * "solved" as `event` (Zendesk fills in the placeholders when it fires).
+ */
+export const ZENDESK_TRIGGER_BODY = (event: 'created' | 'solved') =>
+  JSON.stringify({
+    event,
+    ticket_id: '{{ticket.id}}',
+    status: '{{ticket.status}}',
+    type: '{{ticket.ticket_type}}',
+    tags: '{{ticket.tags}}',
+    organization_id: '{{ticket.organization.id}}',
+    requester_email: '{{ticket.requester.email}}',
+  });
 
 const SIGNATURE_HEADER = 'X-Zendesk-Webhook-Signature';
 const TIMESTAMP_HEADER = 'X-Zendesk-Webhook-Signature-Timestamp';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../../../src/connectors/types.js';
-import { zendeskConnector } from '../../../src/connectors/zendesk/zendesk-connector.js';
+import { ZENDESK_TRIGGER_BODY, zendeskConnector } from '../../../src/connectors/zendesk/zendesk-connector.js';
 import { bytes, fixtureBytes, fixtureJson } from './load-fixture.js';
 
 const SECRET = 'dGhpc19zZWNyZXRfaXNfZnJvbV96ZW5kZXNr';
@@ -65,7 +65,9 @@ describe('zendesk normalise', () => {
     expect(zendeskConnector.normalise(delivery(bytes({ ...changed, detail })))).toMatchObject({ kind: 'tracks', tracks: [{ attribution: [] }] });
   });
 
-  it('reads the README\'s trigger template: the invocation id de-duplicates, the requester\'s domain attributes', () => {
+  it('reads the trigger template once Zendesk fills it in: the invocation id de-duplicates, the requester\'s domain attributes', () => {
+    const template = JSON.parse(ZENDESK_TRIGGER_BODY('solved')) as Record<string, string>;
+    expect(Object.keys(template).sort()).toEqual(Object.keys(fixtureJson('zendesk-trigger-solved.json')).sort());
     expect(zendeskConnector.normalise(delivery(fixtureBytes('zendesk-trigger-solved.json')))).toMatchObject({
       kind: 'tracks',
       tracks: [{
