@@ -1,14 +1,15 @@
-// npm run bench [-- NAME [--flags]]: recompute, slash, ingest, alerts, events, sandbox, suggest. Each prints
+// npm run bench [-- NAME [--flags]]: recompute, slash, ingest, alerts, events, sandbox, suggest, hubspot. Each prints
 // one final line "NAME: key=value …" and records it in bench/RESULTS.md.
 import { benchAlerts } from './alerts.js';
 import { benchEvents } from './events.js';
+import { benchHubSpot } from './hubspot.js';
 import { benchIngest } from './ingest.js';
 import { benchRecompute } from './recompute.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSlash } from './slash.js';
 import { benchSuggest } from './suggest.js';
 
-const benches: Record<string, () => Promise<string[]>> = { recompute: benchRecompute, slash: benchSlash, ingest: benchIngest, alerts: benchAlerts, events: benchEvents, sandbox: benchSandbox, suggest: benchSuggest };
+const benches: Record<string, () => Promise<string[]>> = { recompute: benchRecompute, slash: benchSlash, ingest: benchIngest, alerts: benchAlerts, events: benchEvents, sandbox: benchSandbox, suggest: benchSuggest, hubspot: benchHubSpot };
 
 async function main(): Promise<void> {
   const name = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : undefined;

@@ -62,6 +62,17 @@ export const envSchema = z
         .pipe(z.number().min(1, 'must be a whole number of days from 1 to 3650').max(3650, 'must be a whole number of days from 1 to 3650'))
         .default(400),
     ),
+    // HubSpot account sync: on when a private-app token is set.
+    HUBSPOT_TOKEN: optionalText.pipe(z.string().regex(/^\S{8,}$/, "must be a HubSpot private app's access token (pat-…)").optional()),
+    HUBSPOT_RENEWAL_PROPERTY: optionalText.pipe(
+      z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be the internal name of a HubSpot company property, like contract_renewal_date').optional(),
+    ),
+    HUBSPOT_API_URL: optionalText.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hubapi.com' })
+        .transform((url) => url.replace(/\/+$/, ''))
+        .default('https://api.hubapi.com'),
+    ),
   });
 
 export type Config = z.infer<typeof envSchema>;

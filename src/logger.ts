@@ -67,8 +67,8 @@ function secretForms(secrets: readonly (string | undefined)[]): string[] {
 }
 
 /** The secret values in the configuration, for `LoggerOptions.secrets`. */
-export function configuredSecrets(config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'DATABASE_URL'>): string[] {
-  const values = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN].filter((v): v is string => v !== undefined);
+export function configuredSecrets(config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'DATABASE_URL'> & Partial<Pick<Config, 'HUBSPOT_TOKEN'>>): string[] {
+  const values = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.HUBSPOT_TOKEN].filter((v): v is string => v !== undefined);
   if (config.DATABASE_URL) {
     try {
       const password = new URL(config.DATABASE_URL).password;

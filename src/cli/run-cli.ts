@@ -16,6 +16,7 @@ import { modelCommand } from './model-command.js';
 import { metricCommand } from './metric-command.js';
 import { sourceCommand } from './source-command.js';
 import { sandboxCommand } from './sandbox-command.js';
+import { syncCommand } from './sync-command.js';
 
 const commands: CliCommand[] = [
   serveCommand,
@@ -29,6 +30,7 @@ const commands: CliCommand[] = [
   tokenCommand,
   sourceCommand,
   sandboxCommand,
+  syncCommand,
 ];
 
 function overview(): string {

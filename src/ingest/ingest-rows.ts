@@ -1,5 +1,7 @@
 // Writes validated rows, one batch per transaction: the good rows of a batch
 // are kept, a bad row changes nothing, and every rejection says why.
+import { findAliasOwners, replaceAccountAliases } from '../accounts/alias-store.js';
+import { checkAliasClaims } from '../accounts/check-alias-claims.js';
 import type { Prisma } from '../db/database.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
 import { describeRangeProblem, loadMetricRanges } from '../models/metric-store.js';
@@ -61,13 +63,20 @@ export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: Acco
   const written = await prisma.$transaction(
     async (tx) => {
       const stored = await tx.account.findMany({ where: { externalId: { in: [...new Set(rows.map((r) => r.row.externalId))] } }, select: { externalId: true, name: true } });
-      const { good, errors } = nameEachRow(rows, new Map(stored.map((a) => [a.externalId, a.name])));
-      const ids = [...new Set(good.map((r) => r.row.externalId))];
-      const existing = stored.filter((a) => ids.includes(a.externalId)).length;
+      const named = nameEachRow(rows, new Map(stored.map((a) => [a.externalId, a.name])));
+      // Alias ownership is checked inside the transaction that writes it; the
+      // unique (kind, value) index refuses a concurrent writer's duplicate.
+      const owners = await findAliasOwners(tx, named.good.flatMap((r) => r.row.aliases ?? []));
+      const plan = checkAliasClaims(named.good.map((r) => r.row), owners);
+      const refused = [...plan.refused].map(([index, error]) => ({ at: (named.good[index] as { at: P }).at, error }));
+      const good = named.good.filter((_, index) => !plan.refused.has(index));
+      const ids = new Set(good.map((r) => r.row.externalId));
+      const existing = stored.filter((a) => ids.has(a.externalId)).length;
       const total = await upsertAccounts(tx, good.map((r) => r.row));
-      const touched = ids.length === 0 ? [] : await tx.account.findMany({ where: { externalId: { in: ids } }, select: { id: true } });
+      await replaceAccountAliases(tx, [...plan.finalAliases].map(([externalId, aliases]) => ({ externalId, aliases })));
+      const touched = ids.size === 0 ? [] : await tx.account.findMany({ where: { externalId: { in: [...ids] } }, select: { id: true } });
       const notes = await segmentsWithoutModel(tx, good.map((r) => r.row.segment));
-      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors, notes };
+      return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors: [...named.errors, ...refused], notes };
     },
     { timeout: 120_000 },
   );
@@ -94,7 +103,7 @@ async function segmentsWithoutModel(tx: Pick<Prisma, 'healthModel'>, segments: r
  */
 function nameEachRow<P>(rows: { at: P; row: AccountRow }[], storedNames: Map<string, string>) {
   const names = new Map(storedNames);
-  const good: { at: P; row: AccountInput }[] = [];
+  const good: { at: P; row: AccountRow & { name: string } }[] = [];
   const errors: RowError<P>[] = [];
   for (const { at, row } of rows) {
     const name = row.name ?? names.get(row.externalId);

@@ -2,6 +2,7 @@
 // values (API) in, typed rows out, with messages that say what to fix. The
 // same schema serves both, so a row means the same whichever way it arrives.
 import { z } from 'zod';
+import { parseAliasList } from '../accounts/aliases.js';
 import {
   calendarDate,
   domain,
@@ -17,7 +18,7 @@ import {
   text,
 } from './parse-fields.js';
 
-export const ACCOUNT_COLUMNS = ['external_id', 'name', 'domain', 'segment', 'slack_channel_id', 'owner_slack_user_id', 'arr', 'renewal_date', 'customer_since', 'churned_on'] as const;
+export const ACCOUNT_COLUMNS = ['external_id', 'name', 'domain', 'segment', 'slack_channel_id', 'owner_slack_user_id', 'arr', 'renewal_date', 'customer_since', 'churned_on', 'aliases'] as const;
 /** `name` is needed only to create an account (checked when written); an update may leave it out. */
 export const ACCOUNT_REQUIRED_COLUMNS = ['external_id'] as const;
 export const METRIC_COLUMNS = ['account', 'metric', 'value', 'observed_at'] as const;
@@ -68,6 +69,7 @@ export const accountRowSchema = z
       renewal_date: optionalField(calendarDate('renewal_date', ACCOUNT_YEARS)),
       customer_since: optionalField(calendarDate('customer_since', ACCOUNT_YEARS)),
       churned_on: optionalField(calendarDate('churned_on', ACCOUNT_YEARS)),
+      aliases: optionalField(parseAliasList),
     },
     { error: objectErrors(ACCOUNT_COLUMNS) },
   )
@@ -86,6 +88,8 @@ export const accountRowSchema = z
     renewalDate: r.renewal_date,
     customerSince: r.customer_since,
     churnedOn: r.churned_on,
+    // Left out: the stored aliases stay; a value (even blank) is the account's whole alias list.
+    aliases: r.aliases,
   }));
 
 /** An account as the Prisma model names it; optional fields: undefined = not sent (keep), null = clear. */

@@ -4,6 +4,7 @@ import { startAlertMaintenance } from './alert-maintenance-job.js';
 import { startAlertDelivery } from './deliver-alerts-job.js';
 import { startRecomputeSchedule } from './recompute-schedule.js';
 import { startEventRetention } from './event-retention-job.js';
+import { startHubSpotSync } from './hubspot-sync-job.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -16,6 +17,7 @@ const jobs: StartJob[] = [
   startAlertDelivery,
   startAlertMaintenance,
   startEventRetention,
+  startHubSpotSync,
 ];
 
 export function startBackgroundJobs(deps: AppDeps): BackgroundJobs {

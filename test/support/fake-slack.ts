@@ -38,6 +38,8 @@ export interface FakeUser {
   is_owner?: boolean;
   real_name?: string;
   tz?: string;
+  /** users.lookupByEmail finds the user by it, as Slack does (case-insensitive). */
+  email?: string;
 }
 
 /** A file sent through Slack's external upload: announced, uploaded, completed. */
@@ -250,6 +252,12 @@ export class FakeSlack {
         const user = this.users.get(String(args.user ?? ''));
         if (!user) return [200, { ok: false, error: 'user_not_found' }];
         return [200, { ok: true, user: { is_admin: false, is_owner: false, ...user } }];
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').toLowerCase();
+        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
+        if (!user) return [200, { ok: false, error: 'users_not_found' }];
+        return [200, { ok: true, user: { id: user.id, name: user.real_name ?? user.id, profile: { email: user.email } } }];
       }
       case 'views.open':
       case 'views.push':

@@ -10,7 +10,15 @@ describe('loadConfig', () => {
       RECOMPUTE_CRON: '*/15 * * * *',
       LOG_LEVEL: 'info',
       EVENT_RETENTION_DAYS: 400,
+      HUBSPOT_API_URL: 'https://api.hubapi.com',
     });
+  });
+
+  it('reads the HubSpot sync settings and names a bad one', () => {
+    const config = loadConfig({ HUBSPOT_TOKEN: 'pat-na1-0123abcd', HUBSPOT_RENEWAL_PROPERTY: 'contract_renewal_date', HUBSPOT_API_URL: 'http://127.0.0.1:9/' });
+    expect(config).toMatchObject({ HUBSPOT_TOKEN: 'pat-na1-0123abcd', HUBSPOT_RENEWAL_PROPERTY: 'contract_renewal_date', HUBSPOT_API_URL: 'http://127.0.0.1:9' });
+    expect(() => loadConfig({ HUBSPOT_RENEWAL_PROPERTY: 'Renewal Date' })).toThrow('Configuration error: HUBSPOT_RENEWAL_PROPERTY must be the internal name of a HubSpot company property');
+    expect(() => loadConfig({ HUBSPOT_API_URL: 'ftp://x' })).toThrow('Configuration error: HUBSPOT_API_URL must be an http(s) URL');
   });
 
   it('parses every variable it knows', () => {

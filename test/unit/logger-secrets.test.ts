@@ -27,6 +27,15 @@ describe('configuredSecrets', () => {
     expect(configuredSecrets(config).sort()).toEqual([BOT, SIGNING, APP, DB_PASSWORD].sort());
     expect(configuredSecrets(loadConfig({}))).toEqual([]);
   });
+
+  it('adds the HubSpot token when the sync is configured, and masks it in a logged request', () => {
+    const token = 'pat-na1-4c3b2a10-aaaa-bbbb-cccc-0123456789ab';
+    const secrets = configuredSecrets(loadConfig({ HUBSPOT_TOKEN: token }));
+    expect(secrets).toEqual([token]);
+    const { logger, all } = capture(secrets);
+    logger.warn('HubSpot request failed', { url: 'https://api.hubapi.com/crm/v3/owners', header: `Bearer ${token}`, raw: token });
+    expect(all()).not.toContain(token);
+  });
 });
 
 describe('masking configured secrets by value', () => {

@@ -17,7 +17,7 @@ describe('account rows', () => {
   it('turns a minimal row into the Prisma shape, fields left out undefined (kept as stored)', () => {
     const result = parseAccount({});
     expect(result).toEqual({ row: { externalId: 'A-1', name: 'Acme' } });
-    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(8);
+    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(9);
   });
 
   it('leaves a missing, blank or null name undefined: the stored name is kept (a new account needs one, checked when written)', () => {
@@ -67,7 +67,7 @@ describe('account rows', () => {
     const result = parseAccount({ [field]: input });
     expect(result.error).toBeUndefined();
     expect(Object.values(result.row ?? {}).filter((v) => v === null)).toHaveLength(1);
-    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(7);
+    expect(Object.values(result.row ?? {}).filter((v) => v === undefined)).toHaveLength(8);
   });
 
   it.each([
