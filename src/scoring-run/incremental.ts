@@ -51,7 +51,9 @@ export interface ReadChanges {
 
 /** What scores every account: the active model versions, the freshness limits they use, the scoring code. */
 export function inputsFingerprint(models: ActiveModels, metrics: ReadonlyMap<string, Pick<MetricDefinition, 'freshnessDays'>>): string {
-  const versions = [...models.byKey.entries()].map(([key, m]) => `${key}=${m.versionId}`).sort();
+  // Weights as scored, not only the version: a measure going in or out of use (no source
+  // for it anywhere) changes every account's weights without a new model version.
+  const versions = [...models.byKey.entries()].map(([key, m]) => `${key}=${m.versionId}:${m.measures.map((x) => x.weight).join('/')}`).sort();
   const keys = [...new Set([...models.byKey.values()].flatMap((m) => m.measures.map((x) => x.metricKey)))].sort();
   const freshness = keys.map((k) => `${k}:${metrics.get(k)?.freshnessDays ?? 'none'}`);
   return createHash('sha1').update(`v${SCORING_CODE_VERSION}|${versions.join(',')}|${freshness.join(',')}`).digest('base64url');
