@@ -28,6 +28,13 @@ export async function benchEvents(): Promise<string[]> {
   } finally {
     await ingestDb.drop();
   }
+  // --ingest-only: the intake alone (a change to it re-measured without regenerating 10M events).
+  if (process.argv.includes('--ingest-only')) {
+    await fake.stop();
+    const line = resultLine('events[ingest]', ingest);
+    await recordResult('events[ingest]', line);
+    return [line];
+  }
   const deriveDb = await openPostgresBench();
   try {
     const derived = await benchDerivation(deriveDb, accounts, events, asOf);
