@@ -5,6 +5,7 @@
 // ≈ V", tickets opened and closed to keep V open, survey answers whose NPS is
 // V — so the derived values follow the same trajectories and stories.
 // Pure and seeded: the same plan gives the same messages.
+import type { AccountInput } from '../ingest/write-accounts.js';
 import type { DemoObservation } from './generate-observations.js';
 
 const DAY_MS = 86_400_000;
@@ -22,6 +23,12 @@ const WINDOW_DAYS: Record<string, number> = {
   open_support_tickets: 365, complaints_90d: 90, nps: 120, csat: 90, days_since_last_contact: 365,
 };
 
+/** Weeks a metric's window reaches back beyond the current one, and which planned value its events follow. */
+const LOOKAHEAD: Record<string, [number, (...values: number[]) => number]> = {
+  logins_30d: [4, Math.min], orders_30d: [4, Math.min], feature_adoption_pct: [6, Math.min], order_value_trend_90d: [12, Math.min],
+  late_payments_90d: [12, Math.max], complaints_90d: [12, Math.max],
+};
+
 export interface DemoMessage {
   type: 'group' | 'track';
   messageId: string;
@@ -34,14 +41,8 @@ export interface DemoMessage {
   context?: { groupId: string };
 }
 
-export interface AccountTraits {
-  externalId: string;
-  name: string;
-  domain?: string | null | undefined;
-  segment?: string | null | undefined;
-  arr?: number | null | undefined;
-  renewalDate?: Date | null | undefined;
-}
+/** The account fields a group call's traits carry. */
+type AccountTraits = Pick<AccountInput, 'externalId' | 'name' | 'domain' | 'segment' | 'arr' | 'renewalDate'>;
 
 /**
  * One account's messages: a group call for each of its users when the history
@@ -89,6 +90,15 @@ export function generateAccountEvents(account: AccountTraits, index: number, obs
       return whole;
     };
   };
+
+  // A window of N days still holds the events of weeks before, so a declining plan would be
+  // derived late; each week's events follow the lowest planned value the window will reach
+  // while it still holds them (the plan is known), and the derived value keeps pace with it.
+  // (For lower-is-better counts, the highest: a worsening plan is not derived late either.)
+  for (const [metric, [weeks, pick]] of Object.entries(LOOKAHEAD)) {
+    const series = byMetric.get(metric);
+    if (series) byMetric.set(metric, series.map((o, w) => ({ ...o, value: pick(...series.slice(w, w + weeks + 1).map((x) => x.value)) })));
+  }
 
   for (const [metric, series] of byMetric) {
     switch (metric) {

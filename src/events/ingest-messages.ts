@@ -114,9 +114,15 @@ async function storeEvents(tx: Tx, sourceId: number, events: readonly Normalised
   const groups = events.filter((e) => e.type === 'group' && inserted.has(e.messageId));
   if (groups.length > 0) for (const id of await applyGroupCalls(tx, sourceId, groups)) fed.add(id);
   if (fed.size > 0) {
+    // Accounts marked changed in the last 30 s are left alone: busy accounts appear in every
+    // batch, and locking their rows each time serialised concurrent batches. The derivation
+    // looks back 5 minutes before its previous pass, so a mark that recent is never missed.
     // In id order, so concurrent batches touching the same accounts never deadlock.
     await tx.$executeRaw`
-      INSERT INTO event_accounts (account_id, changed_at) SELECT unnest(${[...fed].sort((a, b) => a - b)}::int[]), now()
+      INSERT INTO event_accounts (account_id, changed_at)
+      SELECT f.id, now() FROM unnest(${[...fed].sort((a, b) => a - b)}::int[]) AS f(id)
+      WHERE NOT EXISTS (SELECT 1 FROM event_accounts x WHERE x.account_id = f.id AND x.changed_at > now() - interval '30 seconds')
+      ORDER BY f.id
       ON CONFLICT (account_id) DO UPDATE SET changed_at = now()`;
   }
   return inserted;
