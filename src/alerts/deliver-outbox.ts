@@ -60,6 +60,8 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** Timeout of one Slack call (the outbox retries across calls, never inside one). */
   slackTimeoutMs?: number;
+  /** How long a post waits for its chart before going without it (default ALERT_CHART_BUDGET_MS). */
+  chartBudgetMs?: number;
   /** Test hook: runs right after Slack accepted a post, before it is recorded (crash injection). */
   afterPost?: (row: OutboxRow) => void | Promise<void>;
 }
@@ -174,7 +176,8 @@ export class AlertDeliverer {
   private async render(row: OutboxRow): Promise<SlackMessage> {
     const alertId = row.alert_id ?? 0;
     const now = this.deps.clock();
-    const message = await withAlertChart({ prisma: this.deps.db.prisma, slack: this.slack, logger: this.deps.logger }, alertId, now, await renderAlert(this.deps.db.prisma, alertId, now));
+    const chartDeps = { prisma: this.deps.db.prisma, slack: this.slack, logger: this.deps.logger };
+    const message = await withAlertChart(chartDeps, alertId, now, await renderAlert(this.deps.db.prisma, alertId, now), this.options.chartBudgetMs);
     const payload = row.kind === 'post' ? row.payload : (await findPostRow(this.deps.db.prisma, alertId))?.payload;
     const note = rerouteNote.safeParse(payload);
     if (!note.success) return message;
