@@ -49,6 +49,8 @@ export interface SandboxOptions {
   db?: Database;
   logger?: Logger;
   onProgress?: (line: string) => void;
+  /** How long the emulator waits for the app to answer a request (Slack: 3 s). */
+  appTimeoutMs?: number;
 }
 
 export interface RunningSandbox {
@@ -86,7 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const api = new SandboxWebApi(workspace, triggers, botToken, () => emulator?.url ?? '');
     const responses = new ResponseUrls(workspace, () => emulator?.url ?? '');
     let eventsUrl = '';
-    const actions = new UserActions(workspace, new AppLink(() => eventsUrl, signingSecret), triggers, responses);
+    const actions = new UserActions(workspace, new AppLink(() => eventsUrl, signingSecret, options.appTimeoutMs), triggers, responses);
     let controls: TimeControls | null = null;
     const notReady = () => Promise.reject(new Error('the app is still starting'));
     const time: TimeControls = { clock: clock.now, recompute: () => controls?.recompute() ?? notReady(), advanceDay: () => controls?.advanceDay() ?? notReady() };
