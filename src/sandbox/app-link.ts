@@ -5,6 +5,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { APP_ID, TEAM_ID } from './workspace.js';
 
+export const SLACK_APP_TIMEOUT_MS = 3_000;
+
 export interface AppAnswer {
   status: number;
   body: string;
@@ -24,6 +26,8 @@ export class AppLink {
     /** The app's /slack/events URL (known once the app listens). */
     private readonly eventsUrl: () => string,
     private readonly secret: string,
+    /** Slack gives up on an app after 3 seconds; tests on a loaded machine may allow more. */
+    private readonly timeoutMs = SLACK_APP_TIMEOUT_MS,
   ) {}
 
   async command(fields: Record<string, string>): Promise<AppAnswer> {
@@ -57,8 +61,7 @@ export class AppLink {
         method: 'POST',
         headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(rawBody, this.secret, timestamp) },
         body: rawBody,
-        // Slack gives up on an app after 3 seconds.
-        signal: AbortSignal.timeout(3_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       return { status: response.status, body: await response.text() };
     } catch (error) {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { StartupError } from '../server/start-server.js';
 import { pageFile, type PageFile } from './page-files.js';
 import { pageState } from './page-state.js';
 import type { ResponseUrls } from './response-urls.js';
@@ -62,7 +63,10 @@ export class EmulatorServer {
     });
     this.server.keepAliveTimeout = 60_000;
     this.server.listen(port, '127.0.0.1');
-    await once(this.server, 'listening');
+    await once(this.server, 'listening').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pass --port N (0 picks a free port).`);
+      throw error;
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }

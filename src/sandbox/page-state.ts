@@ -54,7 +54,7 @@ export function pageState(ws: Workspace, me: string, selectedId: string | null, 
     version: ws.version,
     me,
     clock: clock.toISOString(),
-    users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, role: u.role, isAdmin: u.isAdmin })),
+    users: [...ws.users.values()].filter((u) => u.persona !== false).map((u) => ({ id: u.id, name: u.name, role: u.role, isAdmin: u.isAdmin })),
     channels: channels.map((c) => ({ id: c.id, name: c.name, kind: c.kind, unread: c.id === selected?.id ? 0 : ws.unread(me, c.id), botMember: c.botMember })),
     names: {
       users: Object.fromEntries([[BOT_USER_ID, BOT_NAME], ...[...ws.users.values()].map((u) => [u.id, u.name])]),

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { databaseTarget, openDatabase, type Database } from '../db/database.js';
 import { loadDemo } from '../demo/load-demo.js';
-import { DEMO_ID_PREFIX } from '../demo/generate-portfolio.js';
+import { DEMO_CSMS, DEMO_ID_PREFIX } from '../demo/generate-portfolio.js';
 import { configuredSecrets, createLogger, type Level, type Logger } from '../logger.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { AppLink, randomSigningSecret } from './app-link.js';
@@ -49,6 +49,8 @@ export interface SandboxOptions {
   db?: Database;
   logger?: Logger;
   onProgress?: (line: string) => void;
+  /** How long the emulator waits for the app to answer a request (Slack: 3 s). */
+  appTimeoutMs?: number;
 }
 
 export interface RunningSandbox {
@@ -79,12 +81,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await loadDemo({ db, clock: clock.now, logger }, { ...demo, ...(options.onProgress ? { onProgress: (m) => options.onProgress?.(`  ${m}`) } : {}) });
     }
 
-    const workspace = new Workspace(SANDBOX_USERS, [{ ...GENERAL_CHANNEL, botMember: true }, { ...ALERTS_CHANNEL, botMember: true }, ...(await accountChannels(db))]);
+    // The rest of the demo's CSM team is in the directory, so mentions of account owners show names.
+    const directory = DEMO_CSMS.filter((c) => !SANDBOX_USERS.some((u) => u.id === c.slackUserId)).map((c) => ({ id: c.slackUserId, name: c.name, role: 'CSM', isAdmin: false, persona: false }));
+    const workspace = new Workspace([...SANDBOX_USERS, ...directory], [{ ...GENERAL_CHANNEL, botMember: true }, { ...ALERTS_CHANNEL, botMember: true }, ...(await accountChannels(db))]);
     const triggers = new TriggerIds();
     const api = new SandboxWebApi(workspace, triggers, botToken, () => emulator?.url ?? '');
     const responses = new ResponseUrls(workspace, () => emulator?.url ?? '');
     let eventsUrl = '';
-    const actions = new UserActions(workspace, new AppLink(() => eventsUrl, signingSecret), triggers, responses);
+    const actions = new UserActions(workspace, new AppLink(() => eventsUrl, signingSecret, options.appTimeoutMs), triggers, responses);
     let controls: TimeControls | null = null;
     const notReady = () => Promise.reject(new Error('the app is still starting'));
     const time: TimeControls = { clock: clock.now, recompute: () => controls?.recompute() ?? notReady(), advanceDay: () => controls?.advanceDay() ?? notReady() };

@@ -10,6 +10,8 @@ export interface SandboxUser {
   /** What the person does, shown in the user switcher. */
   role: string;
   isAdmin: boolean;
+  /** False for people who are only in the directory (mentioned, looked up) and cannot be acted as. */
+  persona?: boolean;
 }
 
 export interface SandboxChannel {

@@ -63,6 +63,21 @@ describe('account-health sandbox (the command)', () => {
     expect(await cli.exited).toBe(0);
   }, 120_000);
 
+  it('says so in one line when the page\'s port is taken', async () => {
+    const taken = http.createServer();
+    taken.listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { code, output } = await runCliProcess(['sandbox', '--port', String(port)], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+      expect(code).toBe(1);
+      expect(output).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
+  }, 90_000);
+
   it('refuses a real-looking SLACK_BOT_TOKEN unless --force', async () => {
     const token = `xoxb-123456789012-1234567890123-${'a'.repeat(24)}`;
     const { code, output } = await runCliProcess(['sandbox', '--port', '0'], { DATA_DIR: dataDir, SLACK_BOT_TOKEN: token });

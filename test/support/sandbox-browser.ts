@@ -20,7 +20,7 @@ export function launchChromium(): Promise<Browser> {
 export async function journey(browser: Browser, url: string, name: string, steps: (page: Page) => Promise<void>): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Well inside the test's own timeout, so a stuck step fails here, with a screenshot.
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(25_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {

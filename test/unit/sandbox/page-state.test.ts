@@ -19,6 +19,13 @@ describe('pageState', () => {
     expect(state.clock).toBe('2026-12-02T10:00:00.000Z');
   });
 
+  it('offers only personas in the switcher, and names everyone in the directory', () => {
+    const ws = new Workspace([...users, { id: 'U0CSM00003', name: 'Mei Chen', role: 'CSM', isAdmin: false, persona: false }], []);
+    const state = pageState(ws, 'U0CSM00001', null, at);
+    expect(state.users.map((u) => u.id)).toEqual(['U0CSM00001', 'U0CSM00002']);
+    expect(state.names.users.U0CSM00003).toBe('Mei Chen');
+  });
+
   it('shows ephemeral messages to their person, and replies under their parent', () => {
     const ws = new Workspace(users, [{ id: 'C0GENERAL1', name: 'general', botMember: true }]);
     const parent = ws.post({ channel: 'C0GENERAL1', user: BOT_USER_ID, text: 'alert' });
