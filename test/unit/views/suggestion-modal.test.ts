@@ -17,7 +17,7 @@ function suggestionFrom(outcomes: number, seed: number): ModelSuggestion {
 }
 
 const buttons = (view: ReturnType<typeof suggestionModal>) =>
-  view.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));
+  view.blocks.flatMap((b) => ('elements' in b && b.type === 'actions' ? b.elements.map((e: object) => ('action_id' in e ? e.action_id : undefined)) : []));
 
 describe('suggestion modal', () => {
   it('offers Apply, Shadow and Dismiss with the weights it shows in its metadata', () => {
