@@ -7,13 +7,11 @@ import type { CalibrationMeasure, CalibrationRow } from '../calibration/types.js
 import type { Prisma } from '../db/database.js';
 import { computeScore } from '../scoring/compute-score.js';
 import { daysToRenewal, startOfUtcDay } from '../scoring/renewal.js';
-import type { MetricDefinition, ModelDefinition, Observation } from '../scoring/types.js';
-import { parseLatestRows } from '../scoring-run/load-score-inputs.js';
+import type { MetricDefinition, ModelDefinition } from '../scoring/types.js';
+import { loadObservationsPerRequest } from '../scoring-run/load-score-inputs.js';
 import type { Outcome, OutcomeAccount } from './load-outcomes.js';
 
 const DAY_MS = 86_400_000;
-/** Values older than this at the anchor are not read at all (the freshness windows are far shorter). */
-const LOOKBACK_DAYS = 365;
 
 export interface Dataset {
   measures: CalibrationMeasure[];
@@ -35,7 +33,7 @@ export async function buildDataset(
 ): Promise<Dataset> {
   const due = outcomes.map((o) => ({ outcome: o, anchor: new Date(o.date.getTime() - leadDays * DAY_MS) })).filter((d) => d.anchor.getTime() <= now.getTime());
   const keys = model.measures.map((m) => m.metricKey);
-  const inputs = await loadInputsAt(db, due.map((d) => ({ accountId: d.outcome.accountId, asOf: d.anchor })), keys);
+  const inputs = await loadObservationsPerRequest(db, due.map((d) => ({ accountId: d.outcome.accountId, asOf: d.anchor })), keys);
   const measures: CalibrationMeasure[] = model.measures.map((m) => ({ metricKey: m.metricKey, category: metrics.get(m.metricKey)?.category ?? null, currentWeight: m.weight }));
   const rows: CalibrationRow[] = [];
   const excluded = { churned: 0, renewed: 0 };
@@ -68,23 +66,4 @@ export async function buildDataset(
     });
   });
   return { measures, rows, excluded, notYetDue: outcomes.length - due.length };
-}
-
-/**
- * Request index → metric → latest observation at or before that request's
- * date, in one query of index probes (an account with two renewals asks twice).
- */
-async function loadInputsAt(db: Pick<Prisma, '$queryRaw'>, requests: readonly { accountId: number; asOf: Date }[], metricKeys: readonly string[]): Promise<Map<number, Map<string, Observation>>> {
-  if (requests.length === 0) return new Map();
-  const [row] = await db.$queryRaw<{ rows: string | null }[]>`
-    SELECT string_agg((r.ord - 1) || ',' || o.metric_key || ',' || o.value || ',' || (extract(epoch FROM o.observed_at) * 1000)::bigint, ';') AS rows
-    FROM unnest(${requests.map((r) => r.accountId)}::int[], ${requests.map((r) => r.asOf)}::timestamptz[]) WITH ORDINALITY AS r(account_id, as_of, ord)
-    CROSS JOIN unnest(${[...metricKeys]}::text[]) AS k(metric_key)
-    CROSS JOIN LATERAL (
-      SELECT m.metric_key, m.value, m.observed_at FROM metric_observations m
-      WHERE m.account_id = r.account_id AND m.metric_key = k.metric_key
-        AND m.observed_at <= r.as_of AND m.observed_at > r.as_of - make_interval(days => ${LOOKBACK_DAYS})
-      ORDER BY m.observed_at DESC LIMIT 1
-    ) o`;
-  return parseLatestRows(row?.rows ?? null);
 }

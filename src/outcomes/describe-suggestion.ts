@@ -10,6 +10,9 @@ export const CONFIDENCE_TEXT: Record<Confidence, string> = {
   high: 'high (50 or more churned outcomes)',
 };
 
+/** Overlapping measures named per line; the rest are counted. */
+const MAX_OVERLAPS = 3;
+
 export const BAND_LABEL: Record<BandRow['band'], string> = { healthy: 'healthy', watch: 'watch', at_risk: 'at risk', critical: 'critical', insufficient_data: 'too little data' };
 
 export const auc2 = (n: number | null) => (n === null ? '—' : n.toFixed(2));
@@ -56,7 +59,8 @@ export function describeSuggestion(s: ModelSuggestion): string[] {
   const width = Math.max(...e.measures.map((m) => m.metricKey.length), 8);
   for (const m of e.measures) {
     const weight = e.weights ? `${String(m.currentWeight).padStart(3)} → ${String(m.suggestedWeight ?? 0).padStart(3)}` : String(m.currentWeight).padStart(3);
-    const overlaps = m.overlaps.length > 0 ? m.overlaps.map((o) => `${o.metricKey} ${o.r.toFixed(2)}`).join(', ') : '—';
+    const strongest = [...m.overlaps].sort((a, b) => Math.abs(b.r) - Math.abs(a.r));
+    const overlaps = strongest.length === 0 ? '—' : `${strongest.slice(0, MAX_OVERLAPS).map((o) => `${o.metricKey} ${o.r.toFixed(2)}`).join(', ')}${strongest.length > MAX_OVERLAPS ? ` and ${strongest.length - MAX_OVERLAPS} more` : ''}`;
     lines.push(`  ${m.metricKey.padEnd(width)}  ${weight}  ${auc2(m.auc).padStart(4)}  ${describeDirection(m).padEnd(33)} ${percent(m.missingShare).padStart(4)} missing  ${overlaps}`);
     if (m.calendar) lines.push(`  ${''.padEnd(width)}  ${m.calendar}; kept at its current share, never fitted`);
   }

@@ -80,7 +80,7 @@ export async function loadLatestObservations(
  * json_agg's database cost at 120,000 values a chunk. Metric keys are
  * [a-z0-9_] (catalogue), so the separators cannot occur inside a field.
  */
-export function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
+function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
   const byAccount = new Map<number, Map<string, Observation>>();
   if (text === null || text === '') return byAccount;
   for (const row of text.split(';')) {
@@ -106,10 +106,23 @@ export async function loadLatestObservationsAt(
   requests: readonly { accountId: number; asOf: Date }[],
   metricKeys: readonly string[],
 ): Promise<Map<number, Map<string, Observation>>> {
+  const byRequest = await loadObservationsPerRequest(db, requests, metricKeys);
+  return new Map([...byRequest].map(([index, latest]) => [requests[index]?.accountId ?? -1, latest]));
+}
+
+/**
+ * Request index → the latest observations at that request's date: an account
+ * may be asked about at several dates (one per renewal) in the same query.
+ */
+export async function loadObservationsPerRequest(
+  db: Db,
+  requests: readonly { accountId: number; asOf: Date }[],
+  metricKeys: readonly string[],
+): Promise<Map<number, Map<string, Observation>>> {
   if (requests.length === 0) return new Map();
   const [row] = await db.$queryRaw<{ rows: string | null }[]>`
-    SELECT string_agg(r.account_id || ',' || o.metric_key || ',' || o.value || ',' || (extract(epoch FROM o.observed_at) * 1000)::bigint, ';') AS rows
-    FROM unnest(${requests.map((r) => r.accountId)}::int[], ${requests.map((r) => r.asOf)}::timestamptz[]) AS r(account_id, as_of)
+    SELECT string_agg((r.ord - 1) || ',' || o.metric_key || ',' || o.value || ',' || (extract(epoch FROM o.observed_at) * 1000)::bigint, ';') AS rows
+    FROM unnest(${requests.map((r) => r.accountId)}::int[], ${requests.map((r) => r.asOf)}::timestamptz[]) WITH ORDINALITY AS r(account_id, as_of, ord)
     CROSS JOIN unnest(${[...metricKeys]}::text[]) AS k(metric_key)
     CROSS JOIN LATERAL (
       SELECT m.metric_key, m.value, m.observed_at FROM metric_observations m

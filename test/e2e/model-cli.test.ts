@@ -1,16 +1,16 @@
 // `account-health model evaluate|history|restore|import` as a user runs them
 // (the real entry point in a child process), on both databases. A restore or
 // import recomputes scores with the new version at once, as saving in Slack does.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, openPgliteFromClient, type Database } from '../../src/db/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
 import { loadActiveModels, saveModelVersion, stripVersion } from '../../src/models/model-store.js';
 import { DEFAULT_MODELS } from '../../src/scoring/default-models.js';
 import { MODEL_EXPORT_FORMAT } from '../../src/scoring/model-schema.js';
-import { createPostgresDatabase, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
+import { prepareCliDatabase } from '../support/cli-database.js';
+import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { DECLINING, HEALTHY, recomputeAt, seedAccounts, setMetrics } from '../support/seed.js';
 import { runCliProcess } from '../support/spawn-cli.js';
 
@@ -37,19 +37,7 @@ describe.each(DATABASE_KINDS)('account-health model (%s)', (kind: DatabaseKind) 
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'account-health-model-cli-'));
-    if (kind === 'postgres') {
-      const url = await createPostgresDatabase();
-      env = { DATABASE_URL: url };
-      open = () => openDatabase({ kind: 'postgres', url }, { command: 'test' });
-    } else {
-      const dataDir = path.join(dir, 'data');
-      env = { DATA_DIR: dataDir };
-      // A migrated embedded database in DATA_DIR, from the suite's dump (faster than initdb).
-      await mkdir(dataDir, { recursive: true });
-      const seeded = await PGlite.create(path.join(dataDir, 'pglite'), { loadDataDir: new Blob([await readFile(inject('pgliteDumpPath'))]) });
-      await openPgliteFromClient(seeded).close();
-      open = () => openDatabase({ kind: 'pglite', dataDir }, { command: 'test' });
-    }
+    ({ env, open } = await prepareCliDatabase(kind, dir));
     // The CLI runs on the real clock.
     const now = new Date();
     const db = await open();

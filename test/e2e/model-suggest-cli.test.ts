@@ -2,14 +2,14 @@
 // child process), on both databases: the evidence is printed, nothing changes
 // without --apply, too few outcomes evaluate only, and --apply saves an
 // audited version that scores are recomputed with and that can be restored.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase, openPgliteFromClient, type Database } from '../../src/db/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
 import { loadActiveModels } from '../../src/models/model-store.js';
-import { createPostgresDatabase, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
+import { prepareCliDatabase } from '../support/cli-database.js';
+import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { seedOutcomePortfolio } from '../support/seed-outcomes.js';
 import { recomputeAt } from '../support/seed.js';
 import { runCliProcess } from '../support/spawn-cli.js';
@@ -30,24 +30,13 @@ describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: Databa
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'account-health-suggest-'));
-    if (kind === 'postgres') {
-      const url = await createPostgresDatabase();
-      env = { DATABASE_URL: url };
-      open = () => openDatabase({ kind: 'postgres', url }, { command: 'test' });
-    } else {
-      const dataDir = path.join(dir, 'data');
-      env = { DATA_DIR: dataDir };
-      await mkdir(dataDir, { recursive: true });
-      const seeded = await PGlite.create(path.join(dataDir, 'pglite'), { loadDataDir: new Blob([await readFile(inject('pgliteDumpPath'))]) });
-      await openPgliteFromClient(seeded).close();
-      open = () => openDatabase({ kind: 'pglite', dataDir }, { command: 'test' });
-    }
+    ({ env, open } = await prepareCliDatabase(kind, dir));
     await withDb(async (db) => {
       // Too few for the default model at first: 12 outcomes.
       await seedOutcomePortfolio(db, new Date(), { accounts: 12, seed: 3, prefix: 'FEW' });
       await recomputeAt(db, new Date());
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
@@ -60,7 +49,7 @@ describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: Databa
     expect(result.output).toContain('--apply: there is no suggestion to apply; the model was not changed.');
     expect(result.output).toMatch(/current weights +0\.\d\d {2}\(95% interval/);
     await withDb(async (db) => expect((await loadActiveModels(db.prisma)).byKey.get('default')?.version).toBe(1));
-  }, 60_000);
+  }, 120_000);
 
   it('prints the evidence and changes nothing without --apply', async () => {
     await withDb((db) => seedOutcomePortfolio(db, new Date(), { accounts: 160, seed: 11, prefix: 'HIST' }));
@@ -80,7 +69,7 @@ describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: Databa
     expect(out).toMatch(/penalty chosen by 5-fold stratified cross-validation repeated 3 times over 8 values \(chose [\d.]+\); intervals from 1000 stratified bootstrap replicates by account; seed \d+/);
     expect(out).toContain('Nothing was changed. To use these weights: account-health model suggest default --apply');
     await withDb(async (db) => expect((await loadActiveModels(db.prisma)).byKey.get('default')?.version).toBe(1));
-  }, 60_000);
+  }, 120_000);
 
   it('--apply saves an audited version with the suggested weights, recomputes, and can be restored', async () => {
     const before = await cli('suggest', 'default');
@@ -110,7 +99,7 @@ describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: Databa
     const restored = await cli('restore', 'default', '1');
     expect(restored.code).toBe(0);
     expect(restored.output).toContain('Restored default v1 as v3.');
-  }, 90_000);
+  }, 240_000);
 
   it('refuses a bad --lead-days and an unknown model', async () => {
     const bad = await cli('suggest', 'default', '--lead-days', 'ninety');
@@ -119,5 +108,5 @@ describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: Databa
     const unknown = await cli('suggest', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.output).toMatch(/nope/);
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,14 +1,14 @@
 // Renewal outcomes arrive by `import outcomes FILE.csv` (the real CLI in a
 // child process) and by POST /api/v1/outcomes, on both databases: bad rows are
 // refused by line or index, the rest kept; re-sending replaces.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/api-tokens/api-tokens.js';
-import { openDatabase, openPgliteFromClient, type Database } from '../../src/db/database.js';
-import { createPostgresDatabase, DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
+import type { Database } from '../../src/db/database.js';
+import { prepareCliDatabase } from '../support/cli-database.js';
+import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { runCliProcess } from '../support/spawn-cli.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -24,18 +24,7 @@ describe.each(DATABASE_KINDS)('import outcomes (%s)', (kind: DatabaseKind) => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'account-health-outcomes-'));
-    if (kind === 'postgres') {
-      const url = await createPostgresDatabase();
-      env = { DATABASE_URL: url };
-      open = () => openDatabase({ kind: 'postgres', url }, { command: 'test' });
-    } else {
-      const dataDir = path.join(dir, 'data');
-      env = { DATA_DIR: dataDir };
-      await mkdir(dataDir, { recursive: true });
-      const seeded = await PGlite.create(path.join(dataDir, 'pglite'), { loadDataDir: new Blob([await readFile(inject('pgliteDumpPath'))]) });
-      await openPgliteFromClient(seeded).close();
-      open = () => openDatabase({ kind: 'pglite', dataDir }, { command: 'test' });
-    }
+    ({ env, open } = await prepareCliDatabase(kind, dir));
     const db = await open();
     try {
       await db.prisma.account.createMany({ data: ACCOUNTS });

@@ -89,7 +89,7 @@ function measuresText(measures: readonly MeasureEvidence[], label: (key: string)
     else if (m.direction === 'unknown') notes.push('too few values to judge');
     else if (m.auc !== null) notes.push(`alone ${m.auc.toFixed(2)}`);
     if (m.missingShare >= 0.05) notes.push(`missing in ${pct(m.missingShare)}`);
-    if (m.overlaps.length > 0) notes.push(`says much the same as ${m.overlaps.map((o) => label(o.metricKey)).join(', ')}`);
+    if (m.overlaps.length > 0) notes.push(`says much the same as ${m.overlaps.slice(0, 3).map((o) => label(o.metricKey)).join(', ')}${m.overlaps.length > 3 ? ` and ${m.overlaps.length - 3} more` : ''}`);
     return `• ${label(m.metricKey)}: ${weight}${notes.length > 0 ? ` — ${notes.join('; ')}` : ''}`;
   });
   return `*Weights*${suggested ? ' (today → suggested)' : ''}:\n${lines.join('\n')}`;
