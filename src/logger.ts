@@ -140,10 +140,13 @@ export function toBoltLogger(logger: Logger, level: Level): BoltLogger {
   const boltLevel = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level];
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === 'string' ? a : stringifyArg(a))).join(' ');
   const slack = logger.child('slack');
+  // The level given here may be stricter than the logger's (a client whose failures are reported elsewhere).
+  const order: Level[] = ['debug', 'info', 'warn', 'error'];
+  const shows = (l: Level) => order.indexOf(l) >= order.indexOf(level);
   return {
-    debug: (...args) => slack.debug(text(args)),
-    info: (...args) => slack.info(text(args)),
-    warn: (...args) => slack.warn(text(args)),
+    debug: (...args) => shows('debug') && slack.debug(text(args)),
+    info: (...args) => shows('info') && slack.info(text(args)),
+    warn: (...args) => shows('warn') && slack.warn(text(args)),
     error: (...args) => slack.error(text(args)),
     setLevel: () => undefined,
     getLevel: () => boltLevel,

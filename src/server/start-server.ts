@@ -91,7 +91,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     await app.init();
     // Verification is one call with no retries of its own: the connection paces the retries.
-    const verifier = createSlackClient(mode.botToken, config, logger, { retries: 0, timeoutMs: tuning.timeoutMs });
+    // Its failures are reported once, by the connection, not again by the client at warn level (at debug, everything shows).
+    const verifierLevel = config.LOG_LEVEL === 'debug' ? 'debug' : 'error';
+    const verifier = createSlackClient(mode.botToken, { ...config, LOG_LEVEL: verifierLevel }, logger, { retries: 0, timeoutMs: tuning.timeoutMs });
     const attempt = async (): Promise<SlackAttempt> => {
       let identity: { botUserId?: string | undefined; botId?: string | undefined };
       try {

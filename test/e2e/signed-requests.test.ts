@@ -76,6 +76,6 @@ describe.each(DATABASE_KINDS)('signed Slack requests (%s)', (kind) => {
   it('reports a live database on /healthz', async () => {
     const res = await fetch(`${t.server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, database: kind });
+    expect(await res.json()).toEqual({ ok: true, database: kind, slack: 'verified' });
   });
 });
