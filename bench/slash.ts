@@ -2,6 +2,7 @@
 // through the real HTTP endpoint: time to acknowledgement and to the reply
 // reaching the fake response_url.
 import { loadConfig } from '../src/config.js';
+import type { Database } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { backfillScores } from '../src/scoring-run/backfill.js';
 import { recomputeScores } from '../src/scoring-run/recompute.js';
@@ -12,6 +13,12 @@ import { recordRunAlerts } from '../src/alerts/record-run-alerts.js';
 import { addReadings, generatePortfolio, intArg, openPgliteBench, openPostgresBench, percentile, recordResult, resultLine } from './support.js';
 
 const WEEK_MS = 7 * 86_400_000;
+
+/** The real server (Bolt over HTTP, no background jobs) against a fake Slack. */
+function startBenchServer(db: Database, fake: FakeSlack) {
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
+  return startServer({ config, db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
+}
 
 export async function benchSlash(): Promise<string[]> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -35,8 +42,7 @@ async function benchAckDuringRecompute(): Promise<string> {
     await generatePortfolio(bench.db, accounts, 91, 7, now);
     const scoring = { db: bench.db, clock: () => now, logger: createLogger({ level: 'error' }) };
     await recomputeScores(scoring, { trigger: 'cli', asOf: now });
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
-    const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
+    const server = await startBenchServer(bench.db, fake);
     // Every account gets new readings, so the full run rewrites every snapshot.
     await addReadings(bench.db, 1, new Date(now.getTime() + 60_000));
     const later = new Date(now.getTime() + 15 * 60_000);
@@ -89,8 +95,7 @@ async function benchSlashPostgres(): Promise<string[]> {
     const scoring = { db: bench.db, clock: () => now, logger: createLogger({ level: 'error' }) };
     await backfillScores(scoring, { from: new Date(now.getTime() - 12 * WEEK_MS), to: new Date(now.getTime() - WEEK_MS), stepDays: 7 });
     await recomputeScores(scoring, { trigger: 'cli', asOf: now });
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: '0', LOG_LEVEL: 'error' });
-    const server = await startServer({ config, db: bench.db, logger: createLogger({ level: 'error' }), runBackgroundJobs: false, tuning: { retries: 0, timeoutMs: 5_000 } });
+    const server = await startBenchServer(bench.db, fake);
     const run = async (count: number, prefix: string) => {
       const ackMs: number[] = [];
       const replyMs: number[] = [];
