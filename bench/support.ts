@@ -119,11 +119,14 @@ export async function recordResult(name: string, line: string): Promise<void> {
   const file = path.join(BENCH_DIR, 'RESULTS.md');
   const header = '# Benchmark results\n\nEach row is the last run of `npm run bench -- NAME` on this machine. Speed is judged as a ratio to a baseline measured in the same run, never as an absolute assertion.\n\n| bench | date | machine | result |\n|---|---|---|---|\n';
   const existing = await readFile(file, 'utf8').catch(() => header);
-  const rows = existing.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| bench') && !l.startsWith(`| ${name} |`));
+  // Notes below the table (what each bench compares, what limits it) are kept as written.
+  const notesAt = existing.search(/\n## /);
+  const notes = notesAt === -1 ? '' : existing.slice(notesAt);
+  const rows = existing.slice(0, notesAt === -1 ? undefined : notesAt).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| bench') && !l.startsWith(`| ${name} |`));
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   rows.push(`| ${name} | ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${machine} | \`${line.replace(/\|/g, '/')}\` |`);
   rows.sort();
-  await writeFile(file, `${header}${rows.join('\n')}\n`);
+  await writeFile(file, `${header}${rows.join('\n')}\n${notes}`);
 }
 
 export function intArg(name: string, fallback: number): number {

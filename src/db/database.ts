@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { lockDataDirectory, type DataDirectoryLock } from './pglite-lock.js';
+import { yieldingAdapter } from './pglite-yield.js';
 import { applyMigrations, readMigrations, type MigrationReport } from './migrate.js';
 import { pgSession, pgliteSession, type SqlSession } from './sql-runner.js';
 
@@ -160,7 +161,7 @@ async function openPglite(dataDir: string | null, command: string): Promise<Data
 
 /** Wraps an already opened PGlite (tests load a migrated dump this way). */
 export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | null = null): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: yieldingAdapter(new PrismaPGlite(client)) });
   const held = new Set<string>();
   const session = pgliteSession(client);
 
