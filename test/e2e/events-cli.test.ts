@@ -33,7 +33,7 @@ describe('events from the command line', () => {
     const taken = await cli('source', 'create', 'WEB-APP');
     expect(taken.code).toBe(1);
     const list = await cli('source', 'list');
-    expect(list.output).toMatch(/web-app +segment +whk_\S+… +0 events, 0 waiting for a group call/);
+    expect(list.output).toMatch(/web-app +segment +whk_\S+… +0 events, 0 waiting for an account/);
     expect(list.output).toMatch(/shop +shopify +signing secret set/);
     expect(list.output).not.toContain('shpss_topsecret42');
     expect(list.output).not.toContain(key);
