@@ -17,7 +17,7 @@ import { importCsv } from '../../src/ingest/import-csv.js';
 import { ensureCatalogueAndModels } from '../../src/models/model-store.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { recomputeAt } from '../support/seed.js';
-import { sendSlashCommand } from '../support/slack-requests.js';
+import { sendEvent, sendSlashCommand } from '../support/slack-requests.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { fixtureJson } from '../unit/connectors/load-fixture.js';
 
@@ -91,7 +91,7 @@ describe.each(DATABASE_KINDS)('provider webhooks end to end (%s)', (kind) => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer(kind, { clock: () => NOW });
+    t = await startTestServer(kind, { clock: () => NOW, env: { ADMIN_USER_IDS: 'U0ADMIN001' } });
     await ensureCatalogueAndModels(t.db.prisma);
     await createEventSource(t.db.prisma, { name: 'shop', kind: 'shopify', secret: SHOP_SECRET });
     await createEventSource(t.db.prisma, { name: 'billing', kind: 'stripe', secret: STRIPE_SECRET });
@@ -233,5 +233,19 @@ describe.each(DATABASE_KINDS)('provider webhooks end to end (%s)', (kind) => {
     expect(text).toContain('*Order value trend (90 days)*: -50% (from events)');
     expect(text).toContain('*Late payments (90 days)*: 2 invoices (from events)');
     expect(text).toContain('*Open support tickets*: 2 tickets (from events)');
+  });
+
+  it('App Home shows admins the same per-source summary as `source list`, and nobody else', async () => {
+    const homeText = async (user: string) => {
+      const res = await sendEvent(t.eventsUrl, { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1.2' });
+      expect(res.status).toBe(200);
+      const publish = await t.fake.waitFor(() => t.fake.callsTo('views.publish').find((c) => c.args.user_id === user));
+      return JSON.stringify(publish.args.view);
+    };
+    const admin = await homeText('U0ADMIN001');
+    expect(admin).toContain('*Event sources* (admins)');
+    expect(admin).toContain(`*billing* (stripe) — ${await status('billing')}`.replace(/"/g, '\\"'));
+    expect(admin).toContain('*shop* (shopify) — last message 2026-11-20T15:20:06Z · last 24 h: 5 accepted, 1 refused, 0 waiting for an account');
+    expect(await homeText('U0CSM00001')).not.toContain('Event sources');
   });
 });
