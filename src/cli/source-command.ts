@@ -1,5 +1,7 @@
 import { createEventSource, listEventSources, revokeEventSource, SourceError, SOURCE_KINDS } from '../events/event-sources.js';
 import type { Config } from '../config.js';
+import { sourceActivity } from '../events/source-activity.js';
+import { describeSourceStatus } from '../events/source-status.js';
 import { UsageError, withDatabase, type CliCommand, type CliIo } from './command.js';
 import { parseArgs } from './parse-flags.js';
 
@@ -7,8 +9,9 @@ export const sourceCommand: CliCommand = {
   name: 'source',
   summary: 'create, list or revoke event sources (Segment write keys, provider webhooks)',
   usage: `account-health source create NAME                          print a new Segment write key (shown once; stored hashed)
-account-health source create NAME --kind KIND --secret S   a provider webhook source (KIND: ${SOURCE_KINDS.filter((k) => k !== 'segment').join(', ')})
-account-health source list                                 sources, their events, and how many wait for a group call
+account-health source create NAME --kind KIND --secret S   a webhook source (KIND: ${SOURCE_KINDS.join(', ')}; segment = Segment's Webhooks (Actions) destination)
+account-health source list                                 sources, their events, and per source: last message, accepted / refused /
+                                                           waiting for an account in the last 24 h, and the last error
 account-health source revoke NAME                          stop accepting events from a source (its events stay)
 
 Send events to POST /v1/track, /v1/identify, /v1/group, /v1/page, /v1/screen or /v1/batch
@@ -53,10 +56,12 @@ async function runSourceAction(args: string[], config: Config, io: CliIo): Promi
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     return withDatabase(config, 'source', async (db) => {
       const sources = await listEventSources(db.prisma);
+      const activity = await sourceActivity(db.prisma, new Date());
       if (sources.length === 0) io.out('No event sources yet: `account-health source create NAME`.');
       for (const s of sources) {
         const credential = s.prefix ? `${s.prefix}…` : s.hasSecret ? 'signing secret set' : '—';
-        io.out(`${String(s.id).padStart(4)}  ${s.name.padEnd(20)} ${s.kind.padEnd(8)} ${credential.padEnd(20)} ${s.events} events, ${s.waiting} waiting for a group call  last used ${s.lastUsedAt?.toISOString() ?? 'never'}${s.revokedAt ? `  REVOKED ${s.revokedAt.toISOString()}` : ''}`);
+        io.out(`${String(s.id).padStart(4)}  ${s.name.padEnd(20)} ${s.kind.padEnd(8)} ${credential.padEnd(20)} ${s.events} events, ${s.waiting} waiting for an account${s.revokedAt ? `  REVOKED ${s.revokedAt.toISOString()}` : ''}`);
+        io.out(`      ${describeSourceStatus(activity.get(s.id))}`);
       }
       return 0;
     });

@@ -3,7 +3,7 @@
 // names the first field the mapping needs but did not get.
 import { z } from 'zod';
 import type { Alias } from '../accounts/aliases.js';
-import { companyMailDomain } from '../accounts/aliases.js';
+import { companyMailDomain, isAliasKind, normaliseAlias } from '../accounts/aliases.js';
 import type { ExternalId, Normalised, WebhookDelivery } from './types.js';
 
 export function parseJson(delivery: WebhookDelivery): { ok: true; value: unknown } | { ok: false; refused: Normalised } {
@@ -57,4 +57,25 @@ export function externalIds(aliases: readonly Alias[]): ExternalId[] {
 export function domainHint(email: string | null | undefined): Alias[] {
   const host = email ? companyMailDomain(email) : null;
   return host ? [{ kind: 'domain', value: host }] : [];
+}
+
+/**
+ * The inverse of externalIds: the alias hints a stored message carries in
+ * `context.externalIds` (accounts collection), in the order sent. Entries of
+ * other collections or unknown kinds are not hints and are skipped.
+ */
+export function attributionHints(context: Record<string, unknown> | null | undefined): Alias[] {
+  const list = context?.['externalIds'];
+  if (!Array.isArray(list)) return [];
+  const hints: Alias[] = [];
+  for (const entry of list as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { id, type, collection } = entry as Record<string, unknown>;
+    if ((collection !== undefined && collection !== 'accounts') || typeof type !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) continue;
+    const kind = type === 'email_domain' ? 'domain' : type.endsWith('_id') ? type.slice(0, -3) : null;
+    if (kind === null || !isAliasKind(kind)) continue;
+    const alias = normaliseAlias(kind, String(id));
+    if (alias.ok) hints.push(alias.value);
+  }
+  return hints;
 }

@@ -47,10 +47,11 @@ export async function createEventSource(prisma: Prisma, input: { name: string; k
   const kind = input.kind ?? 'segment';
   if (!isSourceKind(kind)) throw new SourceError(`unknown kind "${kind}": say ${SOURCE_KINDS.join(', ')}`);
   const secret = input.secret?.trim();
-  if (kind === 'segment' && secret !== undefined) throw new SourceError('a segment source authenticates with the write key it is given; --secret is for provider webhooks (shopify, stripe, zendesk)');
+  // A segment source is either a write key for /v1 (no --secret) or, with --secret, the target of
+  // Segment's "Webhooks (Actions)" destination at /webhooks/segment/NAME (its shared secret).
   if (kind !== 'segment' && !secret) throw new SourceError(`a ${kind} source needs --secret: the webhook signing secret from ${kind}'s settings`);
   if (secret !== undefined && (secret.length < 8 || secret.length > 500)) throw new SourceError('the signing secret is 8–500 characters');
-  const writeKey = kind === 'segment' ? `${WRITE_KEY_PREFIX}${randomBytes(24).toString('base64url')}` : null;
+  const writeKey = kind === 'segment' && !secret ? `${WRITE_KEY_PREFIX}${randomBytes(24).toString('base64url')}` : null;
   const row = await prisma.$transaction(async (tx) => {
     await lockSourceNames(tx);
     const taken = await tx.eventSource.findFirst({ where: { revokedAt: null, name: { equals: name, mode: 'insensitive' } }, select: { id: true, name: true } });

@@ -7,6 +7,9 @@
 // account, join the user to it, and attribute the user's waiting events.
 import type { Prisma } from '../db/database.js';
 import { upsertAccounts, type AccountInput } from '../ingest/write-accounts.js';
+import { attributionHints } from '../connectors/payload.js';
+import { resolveAttribution } from '../accounts/alias-store.js';
+import { recordAccepted } from './source-activity.js';
 import { messageBytes, MAX_MESSAGE_BYTES, normaliseMessage, type MessageType, type NormalisedEvent } from './segment-message.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -20,6 +23,8 @@ export interface IngestSummary {
   accepted: number;
   duplicates: number;
   refused: number;
+  /** Stored now without an account (kept waiting for a group call or an alias). */
+  waiting: number;
   results: MessageResult[];
 }
 
@@ -28,6 +33,13 @@ export interface IngestOptions {
   impliedType?: MessageType;
   /** A batch's top-level sentAt. */
   batchSentAt?: string | null;
+  /**
+   * By message index: the account (external id) a provider connector found
+   * through the account's aliases; it takes the place of the message's own
+   * account hint. Messages without one are still attributed by their
+   * `context.externalIds` (see attributionHints), their hint, or their user's group.
+   */
+  accounts?: readonly (string | null)[];
 }
 
 /** Where the messages go: a client (one transaction of their own) or a caller's transaction (the demo loads all or nothing). */
@@ -60,18 +72,26 @@ export async function ingestSegmentMessages(
       continue;
     }
     seen.add(outcome.event.messageId);
-    valid.push({ index, event: outcome.event });
+    const resolved = options.accounts?.[index] ?? (outcome.event.type !== 'group' && outcome.event.groupId === null ? await resolveByExternalIds(deps, outcome.event.context) : null);
+    valid.push({ index, event: resolved ? { ...outcome.event, groupId: resolved } : outcome.event });
   }
 
   const store = (tx: Tx) => storeEvents(tx, source.id, valid.map((v) => v.event), receivedAt);
-  const inserted =
-    valid.length === 0 ? new Set<string>() : 'tx' in deps ? await store(deps.tx) : await deps.prisma.$transaction(store, { timeout: 120_000, maxWait: 30_000 });
+  const { inserted, waiting } =
+    valid.length === 0 ? { inserted: new Set<string>(), waiting: 0 } : 'tx' in deps ? await store(deps.tx) : await deps.prisma.$transaction(store, { timeout: 120_000, maxWait: 30_000 });
   for (const { index, event } of valid) {
     results.push({ index, status: inserted.has(event.messageId) ? 'accepted' : 'duplicate', messageId: event.messageId });
   }
   results.sort((a, b) => a.index - b.index);
   const count = (status: MessageResult['status']) => results.filter((r) => r.status === status).length;
-  return { accepted: count('accepted'), duplicates: count('duplicate'), refused: count('refused'), results };
+  return { accepted: count('accepted'), duplicates: count('duplicate'), refused: count('refused'), waiting, results };
+}
+
+/** A message naming its account by provider ids (`context.externalIds`), resolved through account_aliases. */
+async function resolveByExternalIds(deps: IngestTarget, context: Record<string, unknown> | null): Promise<string | null> {
+  const hints = attributionHints(context);
+  if (hints.length === 0) return null;
+  return (await resolveAttribution('tx' in deps ? deps.tx : deps.prisma, hints))?.externalId ?? null;
 }
 
 function messageIdOf(message: unknown): string | null {
@@ -80,8 +100,8 @@ function messageIdOf(message: unknown): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : null;
 }
 
-/** Returns the messageIds that were new. */
-async function storeEvents(tx: Tx, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<Set<string>> {
+/** Returns the messageIds that were new, and how many of them no account claims yet. */
+async function storeEvents(tx: Tx, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<{ inserted: Set<string>; waiting: number }> {
   const rows = JSON.stringify(
     events.map((e) => ({
       m: e.messageId,
@@ -113,19 +133,72 @@ async function storeEvents(tx: Tx, sourceId: number, events: readonly Normalised
   const fed = new Set(stored.flatMap((r) => (r.a === null ? [] : [r.a])));
   const groups = events.filter((e) => e.type === 'group' && inserted.has(e.messageId));
   if (groups.length > 0) for (const id of await applyGroupCalls(tx, sourceId, groups)) fed.add(id);
-  if (fed.size > 0) {
-    // Accounts marked changed in the last 30 s are left alone: busy accounts appear in every
-    // batch, and locking their rows each time serialised concurrent batches. The derivation
-    // looks back 5 minutes before its previous pass, so a mark that recent is never missed.
-    // In id order, so concurrent batches touching the same accounts never deadlock.
-    await tx.$executeRaw`
-      INSERT INTO event_accounts (account_id, changed_at)
-      SELECT f.id, now() FROM unnest(${[...fed].sort((a, b) => a - b)}::int[]) AS f(id)
-      WHERE NOT EXISTS (SELECT 1 FROM event_accounts x WHERE x.account_id = f.id AND x.changed_at > now() - interval '30 seconds')
-      ORDER BY f.id
-      ON CONFLICT (account_id) DO UPDATE SET changed_at = now()`;
+  await markEventAccountsChanged(tx, fed);
+  await recordAccepted(tx, sourceId, inserted.size, receivedAt);
+  const stillWaiting = stored.filter((r) => r.a === null).map((r) => r.m);
+  const [left] = stillWaiting.length === 0 ? [{ n: 0 }] : await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM events WHERE source_id = ${sourceId} AND message_id = ANY(${stillWaiting}::text[]) AND account_id IS NULL`;
+  return { inserted, waiting: left?.n ?? 0 };
+}
+
+/** Tells derivation which accounts have new events. */
+async function markEventAccountsChanged(tx: Tx, accountIds: ReadonlySet<number>): Promise<void> {
+  if (accountIds.size === 0) return;
+  // Accounts marked changed in the last 30 s are left alone: busy accounts appear in every
+  // batch, and locking their rows each time serialised concurrent batches. The derivation
+  // looks back 5 minutes before its previous pass, so a mark that recent is never missed.
+  // In id order, so concurrent batches touching the same accounts never deadlock.
+  await tx.$executeRaw`
+    INSERT INTO event_accounts (account_id, changed_at)
+    SELECT f.id, now() FROM unnest(${[...accountIds].sort((a, b) => a - b)}::int[]) AS f(id)
+    WHERE NOT EXISTS (SELECT 1 FROM event_accounts x WHERE x.account_id = f.id AND x.changed_at > now() - interval '30 seconds')
+    ORDER BY f.id
+    ON CONFLICT (account_id) DO UPDATE SET changed_at = now()`;
+}
+
+/**
+ * The alias half of attributing waiting events (the group half is in
+ * applyGroupCalls): once `accountIds` gained aliases or a domain (accounts
+ * import, the HubSpot sync), the waiting events whose `context.externalIds`
+ * name one of them are attributed through resolveAttribution, the same rule
+ * a provider delivery is attributed by when it arrives. Returns how many.
+ */
+export async function attributeWaitingEvents(tx: Tx, accountIds: readonly number[]): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const ids = await tx.$queryRaw<{ kind: string; value: string }[]>`
+    SELECT kind, value FROM account_aliases WHERE account_id = ANY(${accountIds}::int[])
+    UNION SELECT 'domain', domain FROM accounts WHERE id = ANY(${accountIds}::int[]) AND domain IS NOT NULL`;
+  if (ids.length === 0) return 0;
+  const domains = ids.filter((i) => i.kind === 'domain').map((i) => i.value);
+  const others = ids.filter((i) => i.kind !== 'domain').map((i) => `${i.kind}_id:${i.value}`);
+  // A domain hint matches the domain or a sub-domain of it (jane@eu.acme.com, acme.com), as resolveAttribution does.
+  const waiting = await tx.$queryRaw<{ id: bigint; context: Record<string, unknown> | null }[]>`
+    SELECT e.id, e.context FROM events e
+    WHERE e.account_id IS NULL AND e.type <> 'group' AND jsonb_typeof(e.context->'externalIds') = 'array'
+      AND EXISTS (SELECT 1 FROM jsonb_array_elements(e.context->'externalIds') x
+                  WHERE (x->>'type') || ':' || (x->>'id') = ANY(${others}::text[])
+                     OR (x->>'type' = 'email_domain' AND EXISTS (SELECT 1 FROM unnest(${domains}::text[]) d WHERE x->>'id' = d OR x->>'id' LIKE '%.' || d)))`;
+  const byHints = new Map<string, bigint[]>();
+  for (const row of waiting) {
+    const key = JSON.stringify(attributionHints(row.context));
+    byHints.set(key, [...(byHints.get(key) ?? []), row.id]);
   }
-  return inserted;
+  const eventIds: string[] = [];
+  const owners: number[] = [];
+  for (const [key, events] of byHints) {
+    const found = await resolveAttribution(tx, JSON.parse(key) as Parameters<typeof resolveAttribution>[1]);
+    if (!found) continue;
+    for (const id of events) {
+      eventIds.push(id.toString());
+      owners.push(found.accountId);
+    }
+  }
+  if (eventIds.length === 0) return 0;
+  await tx.$executeRaw`
+    UPDATE events e SET account_id = t.a FROM unnest(${eventIds}::bigint[], ${owners}::int[]) AS t(id, a)
+    WHERE e.id = t.id AND e.account_id IS NULL`;
+  await markEventAccountsChanged(tx, new Set(owners));
+  return eventIds.length;
 }
 
 /**

@@ -3,6 +3,7 @@ import express, { type Express, type Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { mountIngestRoutes } from './ingest-routes.js';
 import { mountSegmentRoutes } from './segment-routes.js';
+import { mountWebhookRoutes } from './webhook-routes.js';
 
 export type MountRoutes = (router: Router, deps: AppDeps) => void;
 
@@ -33,5 +34,7 @@ export function createHttpApp(deps: AppDeps, options: HttpAppOptions = {}): Expr
   for (const mount of apiRoutes) mount(api, deps);
   app.use('/api/v1', api);
   mountSegmentRoutes(app, deps);
+  // Raw bytes (providers sign them): its own parser, never a JSON one.
+  mountWebhookRoutes(app, deps);
   return app;
 }

@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { AppDeps } from '../app-deps.js';
 import { verifyWriteKey } from '../events/event-sources.js';
 import { ingestSegmentMessages, type IngestSummary } from '../events/ingest-messages.js';
+import { recordRefused } from '../events/source-activity.js';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, type MessageType } from '../events/segment-message.js';
 
 const SINGLE_TYPES: readonly MessageType[] = ['track', 'identify', 'group', 'page', 'screen', 'alias'];
@@ -43,6 +44,10 @@ export function mountSegmentRoutes(app: express.Express, deps: AppDeps): void {
         batchSentAt = typeof sentAt === 'string' ? sentAt : null;
       }
       const summary = await ingestSegmentMessages({ prisma: deps.db.prisma }, source, messages, deps.clock(), { ...(impliedType ? { impliedType } : {}), batchSentAt });
+      if (summary.refused > 0) {
+        const first = summary.results.find((r) => r.status === 'refused');
+        await recordRefused(deps.db.prisma, source.id, `${summary.refused} message(s) refused; first: ${first?.status === 'refused' ? first.reason : ''}`, deps.clock(), summary.refused);
+      }
       log.info('events received', { source: source.name, path: req.path, accepted: summary.accepted, duplicates: summary.duplicates, refused: summary.refused });
       respond(res, summary);
     } catch (error) {

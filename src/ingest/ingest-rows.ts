@@ -1,6 +1,7 @@
 // Writes validated rows, one batch per transaction: the good rows of a batch
 // are kept, a bad row changes nothing, and every rejection says why.
 import { findAliasOwners, replaceAccountAliases } from '../accounts/alias-store.js';
+import { attributeWaitingEvents } from '../events/ingest-messages.js';
 import { checkAliasClaims } from '../accounts/check-alias-claims.js';
 import type { Prisma } from '../db/database.js';
 import { ensureCatalogueAndModels } from '../models/model-store.js';
@@ -75,6 +76,8 @@ export async function ingestAccounts<P>(prisma: Prisma, rows: { at: P; row: Acco
       const total = await upsertAccounts(tx, good.map((r) => r.row));
       await replaceAccountAliases(tx, [...plan.finalAliases].map(([externalId, aliases]) => ({ externalId, aliases })));
       const touched = ids.size === 0 ? [] : await tx.account.findMany({ where: { externalId: { in: [...ids] } }, select: { id: true } });
+      // Provider events that waited for these aliases (or domains) are attributed in the same transaction.
+      await attributeWaitingEvents(tx, touched.map((a) => a.id));
       const notes = await segmentsWithoutModel(tx, good.map((r) => r.row.segment));
       return { inserted: total - existing, updated: existing, accountIds: touched.map((a) => a.id), good, errors: [...named.errors, ...refused], notes };
     },

@@ -33,8 +33,9 @@ describe('events from the command line', () => {
     const taken = await cli('source', 'create', 'WEB-APP');
     expect(taken.code).toBe(1);
     const list = await cli('source', 'list');
-    expect(list.output).toMatch(/web-app +segment +whk_\S+… +0 events, 0 waiting for a group call/);
+    expect(list.output).toMatch(/web-app +segment +whk_\S+… +0 events, 0 waiting for an account/);
     expect(list.output).toMatch(/shop +shopify +signing secret set/);
+    expect(list.output).toContain('no message yet · last 24 h: 0 accepted, 0 refused, 0 waiting for an account');
     expect(list.output).not.toContain('shpss_topsecret42');
     expect(list.output).not.toContain(key);
     expect((await cli('source', 'revoke', 'shop')).code).toBe(0);

@@ -4,6 +4,7 @@
 // together or not at all, and applying the same companies again changes
 // nothing but their values. A handful of set-based statements per page, not
 // per company: a 10,000-company portal is 100 transactions.
+import { attributeWaitingEvents } from '../../events/ingest-messages.js';
 import type { Prisma } from '../../db/database.js';
 import { upsertAccounts, type AccountInput } from '../../ingest/write-accounts.js';
 import type { CompanyFields } from './map-company.js';
@@ -91,6 +92,9 @@ export async function applyCompanies(prisma: Prisma, companies: readonly Company
         SELECT count(*)::int AS n FROM unnest(${externalIds}::text[], ${hubspotIds}::text[]) AS t(e, v)
         JOIN accounts a ON a.external_id = t.e JOIN account_aliases al ON al.account_id = a.id AND al.kind = 'hubspot' AND al.value = t.v`;
       if ((linked?.n ?? 0) !== companies.length) throw new Error('a HubSpot alias of this page is held by another account; the page was not applied');
+      // Provider events that waited for these accounts' aliases or domains are attributed with the page.
+      const applied = await tx.account.findMany({ where: { externalId: { in: [...new Set(externalIds)] } }, select: { id: true } });
+      await attributeWaitingEvents(tx, applied.map((a) => a.id));
       await andThen?.(tx);
       return { created: written - existing, updated: companies.length - (written - existing) };
     },
