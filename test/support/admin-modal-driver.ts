@@ -74,7 +74,7 @@ export class AdminModalDriver {
       type: 'view_submission',
       user: { id: user },
       team: { id: 'T0FAKE0001' },
-      trigger_id: 'tv',
+      trigger_id: nextTriggerId('tv'),
       view: { id: 'V0MODAL001', callback_id: view.callback_id, private_metadata: view.private_metadata, hash: 'h', state: { values: this.stateOf(view, changes, selections) }, type: 'modal' },
     });
   }
@@ -89,11 +89,18 @@ export class AdminModalDriver {
       type: 'block_actions',
       user: { id: user },
       team: { id: 'T0FAKE0001' },
-      trigger_id: `ta-${viewId}`,
+      trigger_id: nextTriggerId(`ta-${viewId}`),
       view: { id: viewId, hash: `hash-${viewId}`, private_metadata: view.private_metadata, callback_id: view.callback_id, state: { values: this.stateOf(view, changes, selections) }, type: 'modal' },
-      actions: [{ type: 'button', action_id: actionId, value, block_id: 'b' }],
+      actions: [{ type: 'button', action_id: actionId, value, block_id: 'b', action_ts: String(Date.now() / 1000) }],
     });
   }
+}
+
+let triggers = 0;
+/** Slack gives every interaction its own trigger_id: two presses are never the same request (the app serves a repeated one once). */
+function nextTriggerId(prefix: string): string {
+  triggers += 1;
+  return `${prefix}-${triggers}`;
 }
 
 export const viewText = (view: ModalView): string => JSON.stringify(view.blocks);
