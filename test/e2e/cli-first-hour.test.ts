@@ -96,7 +96,8 @@ describe('first-hour edges of the command line', () => {
 
     const db = await openDatabase({ kind: 'pglite', dataDir: demoDir }, { command: 'test' });
     try {
-      expect(await db.prisma.account.count()).toBe(12);
+      // The 12 customers asked for, and the 6 former customers of the demo's renewal history.
+      expect(await db.prisma.account.count()).toBe(18);
       const scored = await db.prisma.accountScore.count();
       expect(scored).toBeGreaterThan(0);
       expect(await db.prisma.metricObservation.count()).toBeGreaterThan(12 * 40);
