@@ -38,7 +38,7 @@ export class DemoRefusedError extends Error {
 
 export interface DemoResult {
   accounts: number;
-  /** Observations written directly (CSM sentiment, renewal countdown); the rest are derived from events. */
+  /** Observations written directly (CSM sentiment, renewal countdown, and every measure's weeks before the backfill); the rest are derived from events. */
   observations: number;
   /** Segment messages sent through the event intake. */
   events: number;
@@ -72,7 +72,8 @@ export async function loadDemo(
         (await tx.$queryRaw<{ id: number; external_id: string }[]>`SELECT id, external_id FROM accounts WHERE external_id = ANY(${portfolio.accounts.map((a) => a.externalId)}::text[])`).map((a) => [a.external_id, a.id]),
       );
       // Most measures arrive as events (group calls and tracks, as a team would send them) and are
-      // derived by each recomputation; CSM sentiment and the renewal countdown stay observations.
+      // derived by each recomputation from the first backfilled week on; CSM sentiment and the renewal
+      // countdown stay observations, and so do the older weeks' planned values (renewals judged then need them).
       const source = await demoSource(tx);
       const byExternalId = new Map(portfolio.accounts.map((a, i) => [a.externalId, { account: a, index: i }]));
       let written = 0;
@@ -107,7 +108,12 @@ export async function loadDemo(
         if (accountId === undefined) continue;
         if (pending.length > 0 && pending[0]?.externalId !== o.externalId) await finishAccount();
         pending.push(o);
-        if (NOT_FROM_EVENTS.has(o.metricKey)) batch.push({ accountId, metricKey: o.metricKey, value: o.value, observedAt: o.observedAt });
+        // Event metrics are derived only at the scored as-ofs (the backfill onwards); the weeks before
+        // keep their planned values as observations, so renewals judged then (model evaluate,
+        // model suggest) have inputs. They are older than any derived value, so newer wins.
+        if (NOT_FROM_EVENTS.has(o.metricKey) || o.observedAt.getTime() < firstScoredAt.getTime()) {
+          batch.push({ accountId, metricKey: o.metricKey, value: o.value, observedAt: o.observedAt });
+        }
       }
       await finishAccount();
       await flush(true);
@@ -119,7 +125,7 @@ export async function loadDemo(
   const { written, sent } = loaded;
   if (loaded.removed > 0) options.onProgress?.(`replaced the earlier demo's history (${loaded.removed} observations)`);
   options.onProgress?.(`loaded ${portfolio.accounts.length} accounts`);
-  options.onProgress?.(`sent ${sent} events (group calls and tracks over 52 weeks) and ${written} sentiment and renewal observations`);
+  options.onProgress?.(`sent ${sent} events (group calls and tracks over 52 weeks) and ${written} observations (sentiment, renewal countdown, and the weeks before the backfill)`);
 
   const { renewals } = loaded;
   options.onProgress?.(`loaded two years of renewals: ${renewals.outcomes} outcomes (${renewals.churned} churned), ${renewals.formerCustomers} former customers`);
