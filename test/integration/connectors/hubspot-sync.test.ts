@@ -156,4 +156,12 @@ describe.each(DATABASE_KINDS)('HubSpot sync (%s)', (kind) => {
       ['7000002', 'hubspot-7000002', 'Shared Subsidiary'],
     ]);
   });
+
+  it('stops at once, naming HUBSPOT_TOKEN, when HubSpot refuses the token', async () => {
+    const refused = await syncHubSpot({ ...deps(), client: new HubSpotClient({ baseUrl: hubspot.url, token: 'pat-na1-revoked', sleep: async () => undefined }) }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HubSpotSyncError);
+    expect((refused as Error).message).toContain('HubSpot refused HUBSPOT_TOKEN (401); it must be a private app token with the crm.objects.companies.read and crm.objects.owners.read scopes');
+    expect((refused as Error).message).not.toContain('pat-na1-revoked');
+    expect(await db.prisma.connectorSync.findUniqueOrThrow({ where: { provider: 'hubspot' } })).toMatchObject({ lastError: expect.stringContaining('refused HUBSPOT_TOKEN') });
+  });
 });
