@@ -9,7 +9,7 @@ import { describeRangeProblem, loadMetricRanges } from '../models/metric-store.j
 import type { AccountRow, MetricRow } from './row-schemas.js';
 import { resolveAccountRefs } from './resolve-accounts.js';
 import { DuplicateTracker, type Superseded } from './track-duplicates.js';
-import { upsertAccounts, type AccountInput } from './write-accounts.js';
+import { upsertAccounts } from './write-accounts.js';
 import { upsertObservations, type ObservationInput } from './write-observations.js';
 
 export interface RowError<Position> {

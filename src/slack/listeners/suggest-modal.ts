@@ -4,7 +4,6 @@
 // the suggestion from the database: nothing from the view is trusted beyond
 // the weights it showed, which must still be what the outcomes say.
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.js';
 import { InvalidModelError, loadMetricDefinitions, UnknownModelError } from '../../models/model-store.js';
 import { applySuggestion, suggestForModel, type ModelSuggestion } from '../../outcomes/suggest-model.js';
@@ -15,9 +14,8 @@ import { showThenFill, updateView, viewRefOf } from '../modal-updates.js';
 import { decodeSuggestMetadata, type SuggestMetadata } from '../suggest-metadata.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
 import { suggestionModal } from '../views/suggestion-modal.js';
-import { recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
+import { modelKeyValue, recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
 
-const modelKeyValue = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 
 const sameWeights = (meta: SuggestMetadata, s: ModelSuggestion) =>
   s.suggestion.weights !== null && s.model.version === meta.baseVersion &&

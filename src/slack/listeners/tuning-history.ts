@@ -10,9 +10,8 @@ import { loadModelHistory, type ModelHistory } from '../../tuning/model-history.
 import { ACTION_IDS } from '../ids.js';
 import { updateView } from '../modal-updates.js';
 import { historyModal, noticeModal } from '../views/tuning-modal.js';
-import { recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
+import { modelKeyValue, recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
 
-const modelKeyValue = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 const restoreValue = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}:\d{1,6}$/)

@@ -4,7 +4,6 @@
 // (the trigger id lives 3 seconds); churn separation and previews, which take
 // seconds on a large portfolio, arrive in a views.update.
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.js';
 import { InvalidModelError, saveModelVersion } from '../../models/model-store.js';
 import { describeEvaluation, evaluateModel } from '../../tuning/evaluate-model.js';
@@ -20,9 +19,8 @@ import { textMessage } from '../views/health-views.js';
 import { tuningModal, type TuningModalData } from '../views/tuning-modal.js';
 import { registerSuggestModal } from './suggest-modal.js';
 import { registerTuningHistory } from './tuning-history.js';
-import { recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
+import { modelKeyValue, recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
 
-const modelKeyValue = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 const STALE_FORM = 'This form is out of date: close it and run /health admin again.';
 
 export function registerTuningModal(app: App, deps: AppDeps, subcommands: SubcommandTable): void {
