@@ -56,9 +56,10 @@ export async function benchSlash(): Promise<string[]> {
 }
 
 /**
- * The embedded database runs in this process: /health acknowledgements while a
- * full recomputation of 10,000 accounts (every snapshot rewritten, alerts
- * judged) runs, a few requests at a time, from its start to its end.
+ * The embedded database, on its own thread as `serve` opens it: /health
+ * acknowledgements while a full recomputation of 10,000 accounts (every
+ * snapshot rewritten, alerts judged) runs, a few requests at a time, from its
+ * start to its end.
  */
 async function benchAckDuringRecompute(): Promise<string> {
   const accounts = intArg('pglite-accounts', 10_000);

@@ -4,9 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, openPgliteFromClient, type Database } from '../src/db/database.js';
+import { openDatabase, type Database } from '../src/db/database.js';
 import { ensureCatalogueAndModels } from '../src/models/model-store.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -44,8 +43,9 @@ export async function openPostgresBench(): Promise<BenchDb> {
   };
 }
 
+/** In memory, on its own thread, as `serve` and the CLI open it. */
 export async function openPgliteBench(): Promise<BenchDb> {
-  const db = openPgliteFromClient(await PGlite.create());
+  const db = await openDatabase({ kind: 'pglite', dataDir: null }, { command: 'bench', ownThread: true });
   await db.migrate();
   return { db, label: 'pglite', drop: () => db.close() };
 }

@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { lockDataDirectory, type DataDirectoryLock } from './pglite-lock.js';
+import { startPgliteThread, type PgliteThread } from './pglite-thread.js';
 import { yieldingAdapter } from './pglite-yield.js';
 import { applyMigrations, readMigrations, type MigrationReport } from './migrate.js';
 import { pgSession, pgliteSession, type SqlSession } from './sql-runner.js';
@@ -46,10 +47,17 @@ export interface OpenDatabaseOptions {
   command: string;
   /** Where lost PostgreSQL connections are reported (warn); without one they go to stderr. */
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * PGlite on a thread of its own (pglite-thread.ts), for processes that must
+   * answer while the database works: `serve` and the sandbox acknowledge Slack
+   * within 3 s whatever a recomputation is doing. A one-shot CLI command has
+   * nobody waiting on its event loop and skips the thread's ~1 s start-up.
+   */
+  ownThread?: boolean;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url, options.logger ?? stderrWarn) : openPglite(target.dataDir, options.command);
+  return target.kind === 'postgres' ? openPostgres(target.url, options.logger ?? stderrWarn) : openPglite(target.dataDir, options.command, options.ownThread === true);
 }
 
 /** For callers without a logger: one line, never the connection string. */
@@ -147,24 +155,48 @@ async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<
   };
 }
 
-async function openPglite(dataDir: string | null, command: string): Promise<Database> {
+async function openPglite(dataDir: string | null, command: string, ownThread: boolean): Promise<Database> {
   const lock: DataDirectoryLock | null = dataDir ? await lockDataDirectory(dataDir, command) : null;
-  let client: PGlite;
+  const directory = dataDir ? path.join(dataDir, 'pglite') : null;
   try {
-    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+    if (!ownThread) {
+      const client = directory ? await PGlite.create(directory) : await PGlite.create();
+      return openPgliteFromClient(client, lock);
+    }
+    const thread = await startPgliteThread({ dataDir: directory });
+    return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, async () => {
+      await thread.close();
+      await lock?.release();
+    });
   } catch (error) {
     await lock?.release();
     throw error;
   }
-  return openPgliteFromClient(client, lock);
 }
 
-/** Wraps an already opened PGlite (tests load a migrated dump this way). */
-export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | null = null): Database {
-  const prisma = new PrismaClient({ adapter: yieldingAdapter(new PrismaPGlite(client)) });
-  const held = new Set<string>();
-  const session = pgliteSession(client);
+/**
+ * The embedded database on its own thread, started from a `dumpDataDir`
+ * tarball (tests start from a migrated dump this way), in memory.
+ */
+export async function openPgliteThreadFromDump(dump: ArrayBuffer): Promise<Database> {
+  const thread = await startPgliteThread({ dataDir: null, dump });
+  return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, () => thread.close());
+}
 
+/**
+ * Wraps an already opened PGlite on this thread (tests and benches load a
+ * migrated dump this way). Its statements run on the event loop's thread, so
+ * each first yields to the loop; `serve` and the CLI use the database thread.
+ */
+export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | null = null): Database {
+  return pgliteDatabase(new PrismaClient({ adapter: yieldingAdapter(new PrismaPGlite(client)) }), pgliteSession(client), async () => {
+    await client.close();
+    await lock?.release();
+  });
+}
+
+function pgliteDatabase(prisma: PrismaClient, session: SqlSession, closeStore: () => Promise<void>): Database {
+  const held = new Set<string>();
   return {
     kind: 'pglite',
     prisma,
@@ -183,8 +215,7 @@ export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | n
     },
     async close() {
       await prisma.$disconnect();
-      await client.close();
-      await lock?.release();
+      await closeStore();
     },
   };
 }

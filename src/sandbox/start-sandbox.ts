@@ -64,7 +64,7 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { config } = options;
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health sandbox' }));
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health sandbox', ownThread: true }));
   let emulator: EmulatorServer | null = null;
   try {
     await db.migrate();

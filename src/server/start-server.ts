@@ -59,7 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The configured secrets are masked by value in every line, whatever logs them.
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL as Level, secrets: configuredSecrets(config) });
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve', logger }));
+  const db = options.db ?? (await openDatabase(databaseTarget(config), { command: 'account-health serve', logger, ownThread: true }));
   try {
     const report = await db.migrate();
     if (report.applied.length > 0) logger.info('database migrated', { applied: report.applied });
