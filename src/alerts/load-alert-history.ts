@@ -129,15 +129,22 @@ export async function loadAccountHistory(tx: Tx, current: readonly RunSnapshot[]
   return out;
 }
 
+/**
+ * Ids per query: parsing one document of 20,000 snapshots with their
+ * components held the event loop for a second; slices of this size parse in
+ * tens of milliseconds, and requests get a turn between them.
+ */
+const SNAPSHOTS_PER_QUERY = 2_000;
+
 async function loadSnapshotsById(tx: Tx, ids: readonly string[]): Promise<Map<string, SnapshotLike>> {
-  if (ids.length === 0) return new Map();
-  const [row] = await tx.$queryRaw<{ rows: string }[]>`
-    SELECT coalesce(json_agg(json_build_array(id::text, floor(extract(epoch FROM as_of) * 1000), score, band, components)), '[]')::text AS rows
-    FROM score_snapshots WHERE id = ANY(${[...ids]}::bigint[])`;
-  return new Map(
-    parseJsonRows(row?.rows).map((t) => [
-      str(t[0]),
-      { id: BigInt(str(t[0])), asOf: new Date(num(t[1])), score: numOrNull(t[2]), band: toBand(str(t[3])), components: decodeComponents(t[4]) },
-    ]),
-  );
+  const out = new Map<string, SnapshotLike>();
+  for (let i = 0; i < ids.length; i += SNAPSHOTS_PER_QUERY) {
+    const [row] = await tx.$queryRaw<{ rows: string }[]>`
+      SELECT coalesce(json_agg(json_build_array(id::text, floor(extract(epoch FROM as_of) * 1000), score, band, components)), '[]')::text AS rows
+      FROM score_snapshots WHERE id = ANY(${ids.slice(i, i + SNAPSHOTS_PER_QUERY)}::bigint[])`;
+    for (const t of parseJsonRows(row?.rows)) {
+      out.set(str(t[0]), { id: BigInt(str(t[0])), asOf: new Date(num(t[1])), score: numOrNull(t[2]), band: toBand(str(t[3])), components: decodeComponents(t[4]) });
+    }
+  }
+  return out;
 }

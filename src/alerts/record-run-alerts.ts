@@ -2,6 +2,7 @@
 // changed in this run and writes the alert changes plus the Slack messages they
 // need (the outbox) in the SAME transaction as the snapshots. Reads and writes
 // are set-based, whatever the number of accounts that changed.
+import { eventLoopPacer } from '../event-loop.js';
 import type { Tx, RunInfo } from '../scoring-run/recompute.js';
 import { loadActiveModels } from '../models/model-store.js';
 import type { AlertTrigger, AlertReason } from './alert-types.js';
@@ -50,7 +51,9 @@ export function recordRunAlerts(options: RecordAlertsOptions = {}) {
     const opened: Opened[] = [];
     const updated: Changed[] = [];
     const resolved: Changed[] = [];
+    const pace = eventLoopPacer();
     for (const snapshot of current) {
+      await pace();
       const model = modelOf(snapshot);
       const past = history.get(snapshot.accountId);
       if (!model || !past) continue;

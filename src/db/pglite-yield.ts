@@ -4,8 +4,9 @@
 // acknowledgement, which needs no database — was read until it ended (20 s at
 // 10,000 accounts). Every statement now first yields to the event loop, so
 // requests are served between statements; the longest single statement is
-// what an acknowledgement can still wait for.
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+// what an acknowledgement can still wait for. (`serve` runs PGlite on a thread
+// of its own instead: pglite-thread.ts.)
+import { yieldToEventLoop } from '../event-loop.js';
 
 const STATEMENTS = new Set<PropertyKey>(['queryRaw', 'executeRaw', 'executeScript']);
 /** Methods returning another queryable (a connection, a transaction) that must yield too. */

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../app-deps.js';
 import type { Database } from '../db/database.js';
+import { eventLoopPacer } from '../event-loop.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { ensureCatalogueAndModels, loadActiveModels, loadMetricDefinitions } from '../models/model-store.js';
@@ -140,10 +141,13 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
   };
   // The database reads the next chunk while this process scores the current one.
   let next = load(chunks[0]);
+  // Scoring 10,000 accounts is a second or more of CPU: requests arriving meanwhile get a turn.
+  const pace = eventLoopPacer();
   for (const [i, chunk] of chunks.entries()) {
     const latest = await next;
     next = load(chunks[i + 1]);
     for (const account of chunk) {
+      await pace();
       const model = models.forSegment(account.segment);
       const result = computeScore(model, withDerivedRenewal(latest?.get(account.id), account, asOf), metrics, asOf);
       byBand[result.band] = (byBand[result.band] ?? 0) + 1;
