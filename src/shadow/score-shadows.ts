@@ -2,13 +2,19 @@
 // accounts its live model judges, from the same inputs, into shadow_scores.
 // It runs after the main scoring and never touches snapshots or alerts; a
 // failure here is logged and leaves the live run as it was.
+//
+// A shadow is scored as the live run scores its model: measures nothing feeds
+// weigh 0 (derive-before-scoring.ts). Scored as written, such a measure only
+// lowered the shadow's completeness, so a shadow read "insufficient data"
+// where the live model, with the same inputs, gave a score.
 import type { Prisma } from '../db/database.js';
+import { definitionInUse, measuresNotInUse } from '../derived/derive-before-scoring.js';
 import type { Logger } from '../logger.js';
 import { loadActiveModels, loadMetricDefinitions } from '../models/model-store.js';
 import { computeScore } from '../scoring/compute-score.js';
 import { loadLatestObservations, withDerivedRenewal } from '../scoring-run/load-score-inputs.js';
 import { accountsInScope } from '../tuning/model-scope.js';
-import { runningShadows } from './shadow-store.js';
+import { runningShadows, type ShadowModel } from './shadow-store.js';
 
 export async function scoreShadowModels(deps: { db: { prisma: Prisma }; logger: Logger }, asOf: Date, accountIds?: readonly number[]): Promise<number> {
   try {
@@ -20,7 +26,7 @@ export async function scoreShadowModels(deps: { db: { prisma: Prisma }; logger: 
 }
 
 async function scoreShadows(prisma: Prisma, asOf: Date, accountIds?: readonly number[]): Promise<number> {
-  const shadows = await runningShadows(prisma, asOf);
+  const shadows = await shadowsAsScored(prisma, asOf);
   if (shadows.length === 0) return 0;
   const [models, metrics] = await Promise.all([loadActiveModels(prisma), loadMetricDefinitions(prisma)]);
   let scored = 0;
@@ -41,4 +47,12 @@ async function scoreShadows(prisma: Prisma, asOf: Date, accountIds?: readonly nu
     scored += rows.length;
   }
   return scored;
+}
+
+/** The shadows running at `at`, each definition with the weights it is scored with. */
+export async function shadowsAsScored(prisma: Prisma, at: Date): Promise<ShadowModel[]> {
+  const shadows = await runningShadows(prisma, at);
+  if (shadows.length === 0) return [];
+  const notInUse = await measuresNotInUse(prisma, shadows.map((s) => s.definition));
+  return shadows.map((s) => ({ ...s, definition: definitionInUse(s.definition, notInUse) }));
 }

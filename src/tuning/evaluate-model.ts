@@ -5,8 +5,12 @@
 // fair dataset of `model suggest`). Without any, the older comparison remains:
 // churned accounts 60 days before churn against retained accounts today,
 // which flatters a model (churned accounts are all judged at one distance from
-// renewal), and says so.
+// renewal), and says so. That comparison scores as the live run does (measures
+// nothing feeds weigh 0). The outcomes dataset scores the model as written: its
+// days to renewal come from outcome dates, not accounts' renewal dates, so the
+// live rule for that measure does not carry over as it is.
 import type { Prisma } from '../db/database.js';
+import { definitionInUse, measuresNotInUse } from '../derived/derive-before-scoring.js';
 import { loadActiveModels, loadMetricDefinitions } from '../models/model-store.js';
 import { computeScore } from '../scoring/compute-score.js';
 import { rocAuc } from '../scoring/roc-auc.js';
@@ -48,6 +52,7 @@ export async function evaluateModel(prisma: Prisma, modelKey: string, candidate:
     };
   }
   const keys = model.measures.map((m) => m.metricKey);
+  const scored = definitionInUse(model, await measuresNotInUse(prisma, [model]));
   const accounts = await accountsInScope(prisma, models, modelKey, { churned: 'any' });
 
   // Two queries whatever the number of churn dates: retained accounts judged
@@ -63,7 +68,7 @@ export async function evaluateModel(prisma: Prisma, modelKey: string, candidate:
   for (const account of accounts) {
     const asOf = judgedAt(account);
     const latest = (account.churnedOn ? past : today).get(account.id);
-    const result = computeScore(model, withDerivedRenewal(latest, { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, asOf), metrics, asOf);
+    const result = computeScore(scored, withDerivedRenewal(latest, { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, asOf), metrics, asOf);
     if (result.score === null) unscored += 1;
     else samples.push({ score: result.score, positive: account.churnedOn !== null });
   }

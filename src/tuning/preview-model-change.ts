@@ -1,6 +1,9 @@
 // What a model change would do before it is saved: band changes, biggest
-// movers, and churn separation old vs new.
+// movers, and churn separation old vs new. Both models are scored as the live
+// run would score them: measures nothing feeds weigh 0, so "before" is the
+// score the account shows today and "after" the one it would show.
 import type { Prisma } from '../db/database.js';
+import { definitionInUse, measuresNotInUse } from '../derived/derive-before-scoring.js';
 import { loadActiveModels, loadMetricDefinitions } from '../models/model-store.js';
 import { computeScore } from '../scoring/compute-score.js';
 import type { ModelDefinition, SnapshotBand } from '../scoring/types.js';
@@ -33,10 +36,11 @@ export async function previewModelChange(prisma: Prisma, modelKey: string, candi
   const metrics = await loadMetricDefinitions(prisma);
   const accounts = await accountsInScope(prisma, models, modelKey, { churned: 'exclude' });
   const keys = [...new Set([...current.measures, ...candidate.measures].map((m) => m.metricKey))];
-  const latest = await loadLatestObservations(prisma, now, keys, accounts.map((a) => a.id));
+  const [latest, notInUse] = await Promise.all([loadLatestObservations(prisma, now, keys, accounts.map((a) => a.id)), measuresNotInUse(prisma, [current, candidate])]);
+  const [before, after] = [definitionInUse(current, notInUse), definitionInUse(candidate, notInUse)];
   const rows = accounts.map((account) => {
     const observations = withDerivedRenewal(latest.get(account.id), { id: account.id, segment: account.segment, renewalDate: account.renewalDate }, now);
-    return { name: account.name, before: computeScore(current, observations, metrics, now), after: computeScore(candidate, observations, metrics, now) };
+    return { name: account.name, before: computeScore(before, observations, metrics, now), after: computeScore(after, observations, metrics, now) };
   });
   const [beforeEval, afterEval] = await Promise.all([evaluateModel(prisma, modelKey, null, now), evaluateModel(prisma, modelKey, candidate, now)]);
   return { accounts: accounts.length, ...summariseScoreChanges(rows), before: beforeEval, after: afterEval };

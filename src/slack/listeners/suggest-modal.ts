@@ -14,8 +14,10 @@ import { showThenFill, updateView, viewRefOf } from '../modal-updates.js';
 import { decodeSuggestMetadata, type SuggestMetadata } from '../suggest-metadata.js';
 import { escapeMrkdwn } from '../views/block-limits.js';
 import { suggestionModal } from '../views/suggestion-modal.js';
-import { modelKeyValue, recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
+import { admitAdmin, modelKeyValue, recomputeAndTellAdmin } from './tuning-shared.js';
 
+/** The modal's last word: a refusal, a failure or what was done. */
+const doneView = (text: string) => suggestionModal({ kind: 'done', title: 'Suggested weights', text });
 
 const sameWeights = (meta: SuggestMetadata, s: ModelSuggestion) =>
   s.suggestion.weights !== null && s.model.version === meta.baseVersion &&
@@ -30,7 +32,7 @@ export function registerSuggestModal(app: App, deps: AppDeps, admins: AdminCheck
   };
   const failed = (error: unknown) => {
     deps.logger.error('suggesting weights failed', { error });
-    return suggestionModal({ kind: 'done', title: 'Suggested weights', text: ':warning: The suggestion could not be computed (see the logs). Nothing was changed.' });
+    return doneView(':warning: The suggestion could not be computed (see the logs). Nothing was changed.');
   };
 
   app.action(ACTION_IDS.tuningSuggest, async ({ ack, body, action, client }) => {
@@ -38,11 +40,11 @@ export function registerSuggestModal(app: App, deps: AppDeps, admins: AdminCheck
     if (body.type !== 'block_actions') return;
     const key = modelKeyValue.safeParse('value' in action ? action.value : undefined);
     if (!key.success) return;
-    const access = await admins.check(body.user.id);
-    if (access !== 'admin') {
-      deps.logger.warn('refused a suggestion to a non-admin', { user: body.user.id, access });
-      return void (await client.views.push({ trigger_id: body.trigger_id, view: suggestionModal({ kind: 'done', title: 'Suggested weights', text: refusalText(access) }) }));
-    }
+    const admitted = await admitAdmin(admins, deps.logger, body.user.id, {
+      log: 'refused a suggestion to a non-admin',
+      show: (text) => client.views.push({ trigger_id: body.trigger_id, view: doneView(text) }),
+    });
+    if (!admitted) return;
     const pushing = client.views.push({ trigger_id: body.trigger_id, view: suggestionModal({ kind: 'computing', modelName: key.data }) }).then((pushed) => viewRefOf(pushed.view));
     await showThenFill(client, pushing, () => evidenceView(key.data).then((r) => r.view, failed), deps.logger);
   });
@@ -53,13 +55,14 @@ export function registerSuggestModal(app: App, deps: AppDeps, admins: AdminCheck
       await ack();
       if (body.type !== 'block_actions' || !body.view) return;
       const ref = { id: body.view.id, hash: body.view.hash };
-      const access = await admins.check(body.user.id);
-      if (access !== 'admin') {
-        deps.logger.warn('refused a suggestion decision from a non-admin', { user: body.user.id, access, actionId });
-        return void (await updateView(client, ref, suggestionModal({ kind: 'done', title: 'Suggested weights', text: refusalText(access) }), deps.logger));
-      }
+      const admitted = await admitAdmin(admins, deps.logger, body.user.id, {
+        log: 'refused a suggestion decision from a non-admin',
+        fields: { actionId },
+        show: (text) => updateView(client, ref, doneView(text), deps.logger),
+      });
+      if (!admitted) return;
       const meta = decodeSuggestMetadata(body.view.private_metadata);
-      if (!meta) return void (await updateView(client, ref, suggestionModal({ kind: 'done', title: 'Suggested weights', text: 'This suggestion is out of date: close it and press "Suggest from outcomes" again.' }), deps.logger));
+      if (!meta) return void (await updateView(client, ref, doneView('This suggestion is out of date: close it and press "Suggest from outcomes" again.'), deps.logger));
       await run({ meta, user: body.user.id, ref });
     });
   };
@@ -83,7 +86,7 @@ export function registerSuggestModal(app: App, deps: AppDeps, admins: AdminCheck
     } catch (error) {
       if (!(error instanceof InvalidModelError || error instanceof UnknownModelError)) return void (await updateView(deps.slack, ref, failed(error), deps.logger));
       const problem = error instanceof UnknownModelError ? error.message : error.issues.map((i) => i.message).join('; ');
-      await updateView(deps.slack, ref, suggestionModal({ kind: 'done', title: 'Suggested weights', text: `:warning: Nothing was saved: ${escapeMrkdwn(problem)}.` }), deps.logger);
+      await updateView(deps.slack, ref, doneView(`:warning: Nothing was saved: ${escapeMrkdwn(problem)}.`), deps.logger);
     }
   });
 
@@ -102,6 +105,6 @@ export function registerSuggestModal(app: App, deps: AppDeps, admins: AdminCheck
 
   decide(ACTION_IDS.suggestDismiss, async ({ meta, user, ref }) => {
     await prisma.auditEntry.create({ data: { actor: user, action: 'model.suggestion.dismiss', entityType: 'health_model', entityId: meta.modelKey, after: { baseVersion: meta.baseVersion, weights: meta.weights } } });
-    await updateView(deps.slack, ref, suggestionModal({ kind: 'done', title: 'Suggested weights', text: 'Dismissed: nothing was changed.' }), deps.logger);
+    await updateView(deps.slack, ref, doneView('Dismissed: nothing was changed.'), deps.logger);
   });
 }

@@ -10,7 +10,7 @@ import { loadModelHistory, type ModelHistory } from '../../tuning/model-history.
 import { ACTION_IDS } from '../ids.js';
 import { updateView } from '../modal-updates.js';
 import { historyModal, noticeModal } from '../views/tuning-modal.js';
-import { modelKeyValue, recomputeAndTellAdmin, refusalText } from './tuning-shared.js';
+import { admitAdmin, modelKeyValue, recomputeAndTellAdmin } from './tuning-shared.js';
 
 const restoreValue = z
   .string()
@@ -28,11 +28,11 @@ export function registerTuningHistory(app: App, deps: AppDeps, admins: AdminChec
     if (body.type !== 'block_actions') return;
     const key = modelKeyValue.safeParse('value' in action ? action.value : undefined);
     if (!key.success) return;
-    const access = await admins.check(body.user.id);
-    if (access !== 'admin') {
-      deps.logger.warn('refused a model history from a non-admin', { user: body.user.id, access });
-      return void (await client.views.push({ trigger_id: body.trigger_id, view: noticeModal('Model history', refusalText(access)) }));
-    }
+    const admitted = await admitAdmin(admins, deps.logger, body.user.id, {
+      log: 'refused a model history from a non-admin',
+      show: (text) => client.views.push({ trigger_id: body.trigger_id, view: noticeModal('Model history', text) }),
+    });
+    if (!admitted) return;
     await client.views.push({ trigger_id: body.trigger_id, view: historyView(await loadModelHistory(prisma, key.data), key.data) });
   });
 
@@ -40,11 +40,11 @@ export function registerTuningHistory(app: App, deps: AppDeps, admins: AdminChec
     await ack();
     if (body.type !== 'block_actions' || !body.view) return;
     const ref = { id: body.view.id, hash: body.view.hash };
-    const access = await admins.check(body.user.id);
-    if (access !== 'admin') {
-      deps.logger.warn('refused a model restore', { user: body.user.id, access });
-      return void (await updateView(client, ref, noticeModal('Model history', refusalText(access)), deps.logger));
-    }
+    const admitted = await admitAdmin(admins, deps.logger, body.user.id, {
+      log: 'refused a model restore',
+      show: (text) => updateView(client, ref, noticeModal('Model history', text), deps.logger),
+    });
+    if (!admitted) return;
     const target = restoreValue.safeParse('value' in action ? action.value : undefined);
     if (!target.success) return;
     const { key, version } = target.data;

@@ -1,8 +1,10 @@
-// What the admin modal's listeners share: the refusal texts and the summary
-// sent to the admin after a model change (with the recomputation's outcome).
+// What the admin modal's listeners share: the admin check with its refusal,
+// and the summary sent to the admin after a model change (with the
+// recomputation's outcome).
 import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.js';
-import type { AdminAccess } from '../../tuning/is-admin.js';
+import type { Logger } from '../../logger.js';
+import type { AdminAccess, AdminCheck } from '../../tuning/is-admin.js';
 import { describeRecomputeAfterChange, recomputeAfterModelChange } from '../../tuning/recompute-after-model-change.js';
 
 /** A model key as a button or select carries it: checked before it reaches a query. */
@@ -13,6 +15,24 @@ export const UNVERIFIED = 'I could not confirm your admin rights with Slack just
 
 export function refusalText(access: Exclude<AdminAccess, 'admin'>): string {
   return access === 'unverified' ? UNVERIFIED : REFUSAL;
+}
+
+/**
+ * True for an admin. Anyone else is logged (`log`, with who and why) and
+ * shown the refusal their access calls for, in the listener's own view as
+ * `show` puts it (pushed over the modal, or in its place); false.
+ */
+export async function admitAdmin(
+  admins: Pick<AdminCheck, 'check'>,
+  logger: Logger,
+  userId: string,
+  refusal: { log: string; fields?: Record<string, unknown>; show: (text: string) => Promise<unknown> },
+): Promise<boolean> {
+  const access = await admins.check(userId);
+  if (access === 'admin') return true;
+  logger.warn(refusal.log, { user: userId, access, ...refusal.fields });
+  await refusal.show(refusalText(access));
+  return false;
 }
 
 /** Runs after the admin's request was answered: recompute, then tell the admin how it went. */
