@@ -1,15 +1,17 @@
 // The one intake for Segment-format messages, whoever received them (the
 // /v1 endpoints, `import events`, a provider connector after normalising).
-// Each message is validated on its own; the good ones are stored in ONE
-// transaction: the INSERT … ON CONFLICT (source, messageId) DO NOTHING that
+// Each message is validated on its own; the good ones are stored all or
+// nothing: the INSERT … ON CONFLICT (source, messageId) DO NOTHING that
 // stores them is also the de-duplication, so a replayed batch or a client
-// retry changes nothing. Group calls that were new create or update their
-// account, join the user to it, and attribute the user's waiting events.
+// retry changes nothing. A batch without group calls is one statement
+// (store-events.ts); one with group calls is one transaction, where the new
+// ones create or update their account, join the user to it, and attribute
+// the user's waiting events.
 import type { Prisma } from '../db/database.js';
 import { upsertAccounts, type AccountInput } from '../ingest/write-accounts.js';
 import { attributionHints } from '../connectors/payload.js';
 import { resolveAttribution } from '../accounts/alias-store.js';
-import { recordAccepted } from './source-activity.js';
+import { bookEvents, storeAndBookEvents, storeEventsOnly, type StoredRow } from './store-events.js';
 import { messageBytes, MAX_MESSAGE_BYTES, normaliseMessage, type MessageType, type NormalisedEvent } from './segment-message.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -76,9 +78,13 @@ export async function ingestSegmentMessages(
     valid.push({ index, event: resolved ? { ...outcome.event, groupId: resolved } : outcome.event });
   }
 
-  const store = (tx: Tx) => storeEvents(tx, source.id, valid.map((v) => v.event), receivedAt);
+  const events = valid.map((v) => v.event);
+  const db = 'tx' in deps ? deps.tx : deps.prisma;
   const { inserted, waiting } =
-    valid.length === 0 ? { inserted: new Set<string>(), waiting: 0 } : 'tx' in deps ? await store(deps.tx) : await deps.prisma.$transaction(store, { timeout: 120_000, maxWait: 30_000 });
+    valid.length === 0 ? { inserted: new Set<string>(), waiting: 0 }
+    : !events.some((e) => e.type === 'group') ? storedSummary(await storeAndBookEvents(db, source.id, events, receivedAt))
+    : 'tx' in deps ? await storeWithGroups(deps.tx, source.id, events, receivedAt)
+    : await deps.prisma.$transaction((tx) => storeWithGroups(tx, source.id, events, receivedAt), { timeout: 120_000, maxWait: 30_000 });
   for (const { index, event } of valid) {
     results.push({ index, status: inserted.has(event.messageId) ? 'accepted' : 'duplicate', messageId: event.messageId });
   }
@@ -100,41 +106,19 @@ function messageIdOf(message: unknown): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : null;
 }
 
-/** Returns the messageIds that were new, and how many of them no account claims yet. */
-async function storeEvents(tx: Tx, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<{ inserted: Set<string>; waiting: number }> {
-  const rows = JSON.stringify(
-    events.map((e) => ({
-      m: e.messageId,
-      t: e.type,
-      e: e.event,
-      u: e.userId,
-      a: e.anonymousId,
-      k: e.userKey,
-      g: e.groupId,
-      ts: e.timestamp.toISOString(),
-      p: e.properties,
-      c: e.context,
-    })),
-  );
-  // Attributed as it is stored: a group call to its groupId; anything else to
-  // the account its hint names, else its user's newest group. New group calls
-  // are applied just after, and then attribute what they unblock.
-  const stored = await tx.$queryRaw<{ m: string; a: number | null }[]>`
-    INSERT INTO events (source_id, message_id, type, event, user_id, anonymous_id, user_key, group_id, account_id, timestamp, received_at, properties, context)
-    SELECT ${sourceId}::int, r.m, r.t, r.e, r.u, r.a, r.k, r.g,
-           CASE WHEN r.t = 'group' THEN NULL
-                WHEN r.g IS NOT NULL THEN (SELECT id FROM accounts WHERE external_id = r.g)
-                ELSE (SELECT l.account_id FROM event_user_accounts l WHERE l.user_key = r.k ORDER BY l.linked_at DESC, l.account_id DESC LIMIT 1) END,
-           r.ts::timestamptz, ${receivedAt}::timestamptz, r.p, r.c
-    FROM jsonb_to_recordset(${rows}::jsonb) AS r(m text, t text, e text, u text, a text, k text, g text, ts text, p jsonb, c jsonb)
-    ON CONFLICT (source_id, message_id) DO NOTHING
-    RETURNING message_id AS m, account_id AS a`;
+/** The messageIds that were new, and how many of them no account claims yet. */
+function storedSummary(stored: readonly StoredRow[]): { inserted: Set<string>; waiting: number } {
+  return { inserted: new Set(stored.map((r) => r.m)), waiting: stored.filter((r) => r.a === null).length };
+}
+
+/** storedSummary's answer for a batch with group calls: stored, the new groups applied, then booked. */
+async function storeWithGroups(tx: Tx, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<{ inserted: Set<string>; waiting: number }> {
+  const stored = await storeEventsOnly(tx, sourceId, events, receivedAt);
   const inserted = new Set(stored.map((r) => r.m));
   const fed = new Set(stored.flatMap((r) => (r.a === null ? [] : [r.a])));
   const groups = events.filter((e) => e.type === 'group' && inserted.has(e.messageId));
   if (groups.length > 0) for (const id of await applyGroupCalls(tx, sourceId, groups)) fed.add(id);
-  await markEventAccountsChanged(tx, fed);
-  await recordAccepted(tx, sourceId, inserted.size, receivedAt);
+  await bookEvents(tx, sourceId, fed, inserted.size, receivedAt);
   const stillWaiting = stored.filter((r) => r.a === null).map((r) => r.m);
   const [left] = stillWaiting.length === 0 ? [{ n: 0 }] : await tx.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM events WHERE source_id = ${sourceId} AND message_id = ANY(${stillWaiting}::text[]) AND account_id IS NULL`;

@@ -10,27 +10,29 @@ type Db = Pick<Prisma, '$queryRaw' | '$executeRaw'>;
 const KEEP_ACTIVITY_MS = 2 * 24 * 3_600_000;
 export const ACTIVITY_WINDOW_MS = 24 * 3_600_000;
 
-/** Counts stored messages in the same transaction that stored them; `at` is when they arrived. */
-export async function recordAccepted(db: Db, sourceId: number, accepted: number, at: Date): Promise<void> {
-  await db.$executeRaw`UPDATE event_sources SET last_message_at = greatest(coalesce(last_message_at, ${at}::timestamptz), ${at}::timestamptz) WHERE id = ${sourceId}`;
-  if (accepted > 0) await bump(db, sourceId, at, accepted, 0);
-}
-
-/** Counts refused deliveries (or messages) and keeps the reason as the source's last error. */
+/**
+ * Counts refused deliveries (or messages) and keeps the reason as the source's
+ * last error. Accepted messages are counted by the statement that stores them (store-events.ts).
+ */
 export async function recordRefused(db: Db, sourceId: number, reason: string, at: Date, refused = 1): Promise<void> {
   await db.$executeRaw`
     UPDATE event_sources SET last_error = ${reason.slice(0, 500)}, last_error_at = ${at}::timestamptz
     WHERE id = ${sourceId} AND (last_error_at IS NULL OR last_error_at <= ${at}::timestamptz)`;
-  await bump(db, sourceId, at, 0, refused);
+  await db.$executeRaw`
+    INSERT INTO event_source_activity (source_id, minute, accepted, refused) VALUES (${sourceId}, ${activityMinute(at)}::timestamptz, 0, ${refused})
+    ON CONFLICT (source_id, minute) DO UPDATE SET refused = event_source_activity.refused + EXCLUDED.refused`;
+  // Cheap (the primary key's leading column), and keeps the table to two days of minutes per source.
+  await db.$executeRaw`DELETE FROM event_source_activity WHERE source_id = ${sourceId} AND minute < ${activityPruneBefore(at)}::timestamptz`;
 }
 
-async function bump(db: Db, sourceId: number, at: Date, accepted: number, refused: number): Promise<void> {
-  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
-  await db.$executeRaw`
-    INSERT INTO event_source_activity (source_id, minute, accepted, refused) VALUES (${sourceId}, ${minute}::timestamptz, ${accepted}, ${refused})
-    ON CONFLICT (source_id, minute) DO UPDATE SET accepted = event_source_activity.accepted + EXCLUDED.accepted, refused = event_source_activity.refused + EXCLUDED.refused`;
-  // Cheap (the primary key's leading column), and keeps the table to two days of minutes per source.
-  await db.$executeRaw`DELETE FROM event_source_activity WHERE source_id = ${sourceId} AND minute < ${new Date(at.getTime() - KEEP_ACTIVITY_MS)}::timestamptz`;
+/** The activity row a count made at `at` goes to. */
+export function activityMinute(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+}
+
+/** Activity rows older than this are pruned when a count is made at `at`. */
+export function activityPruneBefore(at: Date): Date {
+  return new Date(at.getTime() - KEEP_ACTIVITY_MS);
 }
 
 export interface SourceActivity {
