@@ -42,7 +42,7 @@ const id = z.union([z.string(), z.number().finite()]).transform((v) => String(v)
 const objectOrNull = z.record(z.string(), z.unknown()).nullish();
 const timestampField = z.string().nullish();
 
-const messageSchema = z.looseObject({
+export const messageSchema = z.looseObject({
   type: z.string().optional(),
   messageId: id.optional(),
   userId: id.nullish(),
@@ -59,6 +59,65 @@ const messageSchema = z.looseObject({
   sentAt: timestampField,
 });
 
+type ParsedMessage = z.infer<typeof messageSchema>;
+
+const TEXT_FIELDS = ['event', 'name', 'timestamp', 'originalTimestamp', 'sentAt'] as const;
+const ID_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId'] as const;
+const OBJECT_FIELDS = ['properties', 'traits', 'context'] as const;
+
+/**
+ * The fields messageSchema reads, taken without zod when each is absent or of
+ * its plain JSON kind — what Segment's clients send. Zod's record type copies
+ * properties, traits and context key by key, and that was most of the
+ * intake's per-message validation time (bench/RESULTS.md, events[ingest]).
+ * Null means "not the common shape": the schema then decides, and names the
+ * field at fault. Same output as the schema for every input it accepts here.
+ */
+export function readCommonShape(input: Record<string, unknown>): ParsedMessage | null {
+  const m: ParsedMessage = {};
+  const type = input['type'];
+  if (type !== undefined && typeof type !== 'string') return null;
+  if (type !== undefined) m.type = type;
+  const messageId = input['messageId'];
+  if (messageId !== undefined) {
+    const text = plainId(messageId);
+    if (text === undefined) return null;
+    m.messageId = text;
+  }
+  for (const field of ID_FIELDS) {
+    const value = input[field];
+    if (value === undefined || value === null) m[field] = value;
+    else {
+      const text = plainId(value);
+      if (text === undefined) return null;
+      m[field] = text;
+    }
+  }
+  for (const field of TEXT_FIELDS) {
+    const value = input[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') return null;
+    m[field] = value;
+  }
+  for (const field of OBJECT_FIELDS) {
+    const value = input[field];
+    if (value !== undefined && value !== null && !isPlainObject(value)) return null;
+    m[field] = value as Record<string, unknown> | null | undefined;
+  }
+  return m;
+}
+
+/** messageSchema's `id`: a string or finite number, as trimmed text; undefined when neither. */
+function plainId(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  return typeof value === 'number' && Number.isFinite(value) ? String(value).trim() : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 export interface NormaliseOptions {
   /** When the request arrived: the fallback timestamp, and "now" for the future check. */
   receivedAt: Date;
@@ -70,12 +129,15 @@ export interface NormaliseOptions {
 
 export function normaliseMessage(input: unknown, options: NormaliseOptions): MessageOutcome {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return refuse('a message must be a JSON object');
-  const parsed = messageSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'is invalid'}`);
+  let m = readCommonShape(input as Record<string, unknown>);
+  if (m === null) {
+    const parsed = messageSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return refuse(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'is invalid'}`);
+    }
+    m = parsed.data;
   }
-  const m = parsed.data;
   const type = options.impliedType ?? m.type;
   if (type === undefined) return refuse('type is required (track, identify, group, page, screen or alias)');
   if (!isMessageType(type)) return refuse(`unknown type "${String(type).slice(0, 40)}" (expected track, identify, group, page, screen or alias)`);
@@ -114,7 +176,7 @@ export function normaliseMessage(input: unknown, options: NormaliseOptions): Mes
  * Segment's rule: `timestamp` when sent; else `originalTimestamp` corrected
  * for the sender's clock by (receivedAt − sentAt); else the receipt time.
  */
-function resolveTimestamp(m: z.infer<typeof messageSchema>, options: NormaliseOptions): { ok: true; at: Date } | { ok: false; reason: string } {
+function resolveTimestamp(m: ParsedMessage, options: NormaliseOptions): { ok: true; at: Date } | { ok: false; reason: string } {
   const read = (field: string, value: string | null | undefined): Date | null | string => {
     if (value === null || value === undefined) return null;
     return parseIsoTimestamp(value.trim()) ?? `${field} "${value.slice(0, 40)}" is not an ISO 8601 date-time`;

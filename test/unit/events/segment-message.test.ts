@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accountTraits, hostOf } from '../../../src/events/group-traits.js';
 import { readLines } from '../../../src/events/import-events.js';
 import { parseIsoTimestamp } from '../../../src/events/iso-time.js';
-import { normaliseMessage } from '../../../src/events/segment-message.js';
+import { messageSchema, normaliseMessage, readCommonShape } from '../../../src/events/segment-message.js';
 import { writeKeyOf } from '../../../src/http/segment-routes.js';
 
 const receivedAt = new Date('2026-11-20T12:00:00Z');
@@ -45,6 +45,30 @@ describe('Segment messages', () => {
     expect(reason({ type: 'group', userId: 'u', groupId: 'G', traits: { renewal_date: 'next spring' } })).toBe('traits.renewal_date must be an ISO 8601 date such as 2027-03-31');
     expect(reason({ type: 'identify', userId: 'u' }, { impliedType: 'track' })).toBe('type "identify" sent to the track endpoint');
     expect(reason([1, 2])).toBe('a message must be a JSON object');
+  });
+
+  it('reads the common shape without zod exactly as the schema does, and leaves every other shape to the schema', () => {
+    const common: Record<string, unknown>[] = [
+      { type: 'track', userId: 'u1', event: 'Signed In', messageId: 'm1', timestamp: '2026-11-19T10:00:00Z', properties: { total: 5, nested: { a: [1] } }, context: { library: { name: 'x' } }, integrations: { All: true } },
+      { type: 'identify', userId: 42, anonymousId: ' a-1 ', messageId: 7.5, traits: { name: 'Jane' }, context: null, properties: null },
+      { type: 'group', groupId: '  G  ', previousId: null, anonymousId: 'a', sentAt: '2026-11-19T10:00:00Z', originalTimestamp: null, traits: Object.create(null) as object },
+      { event: 'X', userId: 'u', name: null },
+    ];
+    for (const input of common) {
+      const schemaSays = messageSchema.parse(input);
+      const known = Object.fromEntries(Object.keys(messageSchema.shape).filter((k) => k in input).map((k) => [k, schemaSays[k]]));
+      expect(readCommonShape(input)).toEqual(known);
+    }
+    const others: Record<string, unknown>[] = [
+      { type: null, userId: 'u' }, { type: 5 }, { messageId: null, userId: 'u' }, { messageId: Infinity }, { userId: true }, { groupId: {} },
+      { event: 3 }, { timestamp: 1_700_000_000 }, { properties: [] }, { traits: 'x' }, { context: new Date(0) },
+    ];
+    for (const input of others) {
+      expect(readCommonShape(input)).toBeNull();
+      expect(messageSchema.safeParse(input).success).toBe(false);
+    }
+    expect(reason({ type: 'track', event: 'X', userId: 'u', properties: [1] })).toMatch(/^properties: /);
+    expect(reason({ type: 'track', event: 'X', userId: 'u', messageId: null })).toMatch(/^messageId: /);
   });
 
   it('stands a content hash in for a missing messageId, so an identical retry is the same message', () => {
