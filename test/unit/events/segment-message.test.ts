@@ -84,6 +84,8 @@ describe('Segment messages', () => {
     expect(parseIsoTimestamp('2026-11-20')?.toISOString()).toBe('2026-11-20T00:00:00.000Z');
     expect(parseIsoTimestamp('2026-11-20T10:00')?.toISOString()).toBe('2026-11-20T10:00:00.000Z');
     expect(parseIsoTimestamp('2026-11-20T10:00:00-0530')?.toISOString()).toBe('2026-11-20T15:30:00.000Z');
+    expect(parseIsoTimestamp('2026-11-20T10:00:00.5Z')?.toISOString()).toBe('2026-11-20T10:00:00.500Z');
+    expect(parseIsoTimestamp('2026-11-20 10:00:00.123z')?.toISOString()).toBe('2026-11-20T10:00:00.123Z');
     for (const bad of ['20/11/2026', '2026-11-20T25:00:00Z', 'yesterday', '1700000000', '']) expect(parseIsoTimestamp(bad)).toBeNull();
   });
 
