@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.js';
 import { createEventSource, listEventSources, revokeEventSource, SourceError, verifyWriteKey } from '../../../src/events/event-sources.js';
 import { ingestSegmentMessages } from '../../../src/events/ingest-messages.js';
+import { sourceActivity } from '../../../src/events/source-activity.js';
 import { createTestDatabase, DATABASE_KINDS } from '../../support/databases.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -99,6 +100,40 @@ describe.each(DATABASE_KINDS)('event intake (%s)', (kind) => {
       { type: 'track', event: 'T', userId: 'clock', messageId: 't3' },
     ]);
     expect((await eventsOf('clock')).map((e) => e.timestamp.toISOString())).toEqual(['2026-11-19T08:00:00.000Z', '2026-11-20T11:30:00.000Z', NOW.toISOString()]);
+  });
+
+  it('books a batch without group calls in the statement that stores it: account marked changed, the source counted once', async () => {
+    await ingest([{ type: 'group', userId: 'booker', groupId: 'BOOK', messageId: 'b0', timestamp: '2026-11-18T08:00:00Z' }]);
+    const book = await db.prisma.account.findUniqueOrThrow({ where: { externalId: 'BOOK' } });
+    await db.prisma.$executeRaw`DELETE FROM event_accounts WHERE account_id = ${book.id}`;
+    const later = new Date(NOW.getTime() + 60_000);
+    const before = (await sourceActivity(db.prisma, later)).get(sourceId);
+    const batch = [
+      { type: 'track', event: 'Signed In', userId: 'booker', messageId: 'b1' },
+      { type: 'track', event: 'Signed In', userId: 'booker', messageId: 'b2' },
+      { type: 'track', event: 'Signed In', userId: 'nobody-yet', messageId: 'b3' },
+    ];
+    expect(await ingest(batch, later)).toMatchObject({ accepted: 3, waiting: 1 });
+    expect((await eventsOf('booker')).map((e) => e.accountId)).toEqual([book.id, book.id, book.id]);
+    const marked = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM event_accounts WHERE account_id = ${book.id}`;
+    expect(marked[0]?.n).toBe(1);
+    const after = (await sourceActivity(db.prisma, later)).get(sourceId);
+    expect(after?.accepted).toBe((before?.accepted ?? 0) + 3);
+    expect(after?.lastMessageAt?.toISOString()).toBe(later.toISOString());
+    // A replay stores and counts nothing more.
+    expect(await ingest(batch, later)).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect((await sourceActivity(db.prisma, later)).get(sourceId)?.accepted).toBe(after?.accepted);
+  });
+
+  it('stores and counts nothing of a batch the database refuses', async () => {
+    const before = (await sourceActivity(db.prisma, NOW)).get(sourceId);
+    // JSON allows a NUL character in a string; PostgreSQL's jsonb does not, so the one statement fails.
+    await expect(ingest([
+      { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h1' },
+      { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h2', properties: { note: 'a\u0000b' } },
+    ])).rejects.toThrow();
+    expect(await eventsOf('half')).toEqual([]);
+    expect((await sourceActivity(db.prisma, NOW)).get(sourceId)?.accepted).toBe(before?.accepted);
   });
 
   it('write keys: verified by hash, refused once revoked; names unique among active sources; kinds checked', async () => {
