@@ -60,6 +60,9 @@ async function benchIngest(bench: BenchDb, slackUrl: string, total: number, asOf
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const rssBefore = process.memoryUsage().rss;
+    // CPU this process spent (server and the bench's own client) per message: steadier than
+    // messages/s on a shared box, where the wall clock mostly measures the neighbours.
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let next = 0;
     const worker = async () => {
@@ -81,11 +84,13 @@ async function benchIngest(bench: BenchDb, slackUrl: string, total: number, asOf
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     // A replay of the first batches changes nothing.
     const stored = await bench.db.prisma.event.count();
     return {
       ingest_messages: total, ingest_seconds: seconds, retries, ingest_msgs_per_s: Math.round(total / seconds), stored: stored - 1_000,
+      node_cpu_us_per_msg: Math.round((cpu.user + cpu.system) / total),
       rss_before_mb: Math.round(rssBefore / 2 ** 20), peak_rss_mb: Math.round(peakRss / 2 ** 20),
     };
   } finally {
