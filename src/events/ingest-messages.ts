@@ -11,7 +11,7 @@ import type { Prisma } from '../db/database.js';
 import { upsertAccounts, type AccountInput } from '../ingest/write-accounts.js';
 import { attributionHints } from '../connectors/payload.js';
 import { resolveAttribution } from '../accounts/alias-store.js';
-import { bookEvents, storeAndBookEvents, storeEventsOnly, type StoredRow } from './store-events.js';
+import { bookEvents, storeAndBookEvents, storeEventsOnly } from './store-events.js';
 import { messageBytes, MAX_MESSAGE_BYTES, normaliseMessage, type MessageType, type NormalisedEvent } from './segment-message.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -106,12 +106,11 @@ function messageIdOf(message: unknown): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : null;
 }
 
-/** The messageIds that were new, and how many of them no account claims yet. */
-function storedSummary(stored: readonly StoredRow[]): { inserted: Set<string>; waiting: number } {
-  return { inserted: new Set(stored.map((r) => r.m)), waiting: stored.filter((r) => r.a === null).length };
+function storedSummary(stored: { inserted: string[]; waiting: number }): { inserted: Set<string>; waiting: number } {
+  return { inserted: new Set(stored.inserted), waiting: stored.waiting };
 }
 
-/** storedSummary's answer for a batch with group calls: stored, the new groups applied, then booked. */
+/** The messageIds that were new, and how many of them no account claims yet, for a batch with group calls: stored, the new groups applied, then booked. */
 async function storeWithGroups(tx: Tx, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<{ inserted: Set<string>; waiting: number }> {
   const stored = await storeEventsOnly(tx, sourceId, events, receivedAt);
   const inserted = new Set(stored.map((r) => r.m));

@@ -20,14 +20,19 @@ export interface StoredRow {
   a: number | null;
 }
 
-/** The new rows of a batch that has no group call, with their bookkeeping, in one statement. */
-export async function storeAndBookEvents(db: Db, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<StoredRow[]> {
-  return db.$queryRaw<StoredRow[]>`
+/**
+ * Stores a batch that has no group call, with its bookkeeping, in one statement: the
+ * messageIds that were new (one array, not a row each: less to decode) and how many of
+ * them no account claims yet.
+ */
+export async function storeAndBookEvents(db: Db, sourceId: number, events: readonly NormalisedEvent[], receivedAt: Date): Promise<{ inserted: string[]; waiting: number }> {
+  const [row] = await db.$queryRaw<{ inserted: string[]; waiting: number }[]>`
     WITH stored AS (${insertEvents(sourceId, events, receivedAt)}),
     fed AS (SELECT DISTINCT a AS id FROM stored WHERE a IS NOT NULL),
     counted AS (SELECT count(*)::int AS n FROM stored),
     ${bookkeeping(sourceId, receivedAt)}
-    SELECT m, a FROM stored`;
+    SELECT coalesce(array_agg(m), '{}') AS inserted, (count(*) FILTER (WHERE a IS NULL))::int AS waiting FROM stored`;
+  return row ?? { inserted: [], waiting: 0 };
 }
 
 /** The INSERT alone, for a batch with group calls: they are applied between it and bookEvents, in the caller's transaction. */
