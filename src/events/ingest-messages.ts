@@ -12,7 +12,7 @@ import { upsertAccounts, type AccountInput } from '../ingest/write-accounts.js';
 import { attributionHints } from '../connectors/payload.js';
 import { resolveAttribution } from '../accounts/alias-store.js';
 import { bookEvents, storeAndBookEvents, storeEventsOnly } from './store-events.js';
-import { messageBytes, MAX_MESSAGE_BYTES, normaliseMessage, type MessageType, type NormalisedEvent } from './segment-message.js';
+import { normaliseMessage, unstorableReason, type MessageType, type NormalisedEvent } from './segment-message.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
@@ -59,8 +59,9 @@ export async function ingestSegmentMessages(
   const seen = new Set<string>();
   for (const [index, message] of messages.entries()) {
     const claimedId = messageIdOf(message);
-    if (messageBytes(message) > MAX_MESSAGE_BYTES) {
-      results.push({ index, status: 'refused', messageId: claimedId, reason: 'the message is larger than the 32 KB limit per message' });
+    const unstorable = unstorableReason(message);
+    if (unstorable !== null) {
+      results.push({ index, status: 'refused', messageId: claimedId, reason: unstorable });
       continue;
     }
     const outcome = normaliseMessage(message, { receivedAt, ...(options.impliedType ? { impliedType: options.impliedType } : {}), batchSentAt: options.batchSentAt ?? null });

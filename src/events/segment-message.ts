@@ -226,7 +226,29 @@ function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-/** UTF-8 size of a message as sent (re-serialised: the same bytes Segment's limit counts). */
-export function messageBytes(message: unknown): number {
-  return Buffer.byteLength(JSON.stringify(message) ?? '', 'utf8');
+/**
+ * Why a message cannot be taken before it is read: over Segment's 32 KB
+ * (counted on the re-serialised message, the same bytes Segment's limit
+ * counts), or holding U+0000, which PostgreSQL's text and jsonb cannot store
+ * (left in, it failed the whole batch's statement with a 500). Null when neither.
+ */
+export function unstorableReason(message: unknown): string | null {
+  const serialized = JSON.stringify(message) ?? '';
+  if (Buffer.byteLength(serialized, 'utf8') > MAX_MESSAGE_BYTES) return 'the message is larger than the 32 KB limit per message';
+  // JSON.stringify writes U+0000 as \u0000: only then is the message walked to name where.
+  const at = serialized.includes('\\u0000') ? nulCharacterPath(message, '') : null;
+  return at === null ? null : `${at || 'message'}: contains a NUL character (\\u0000), which cannot be stored; remove it and send the message again`;
+}
+
+/** The dotted path of the first key or string holding U+0000; null when none does. */
+function nulCharacterPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path === '' ? key : `${path}.${key}`;
+    if (key.includes('\u0000')) return here;
+    const found = nulCharacterPath(inner, here);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -127,13 +127,37 @@ describe.each(DATABASE_KINDS)('event intake (%s)', (kind) => {
 
   it('stores and counts nothing of a batch the database refuses', async () => {
     const before = (await sourceActivity(db.prisma, NOW)).get(sourceId);
-    // JSON allows a NUL character in a string; PostgreSQL's jsonb does not, so the one statement fails.
-    await expect(ingest([
-      { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h1' },
-      { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h2', properties: { note: 'a\u0000b' } },
-    ])).rejects.toThrow();
+    // A fault injected in the database: the second message's row is refused, so the one statement fails.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_h2() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.message_id = 'h2' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$`);
+    await db.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_h2 BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_h2()');
+    try {
+      await expect(ingest([
+        { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h1' },
+        { type: 'track', event: 'Signed In', userId: 'half', messageId: 'h2' },
+      ])).rejects.toThrow(/refused for the test/);
+    } finally {
+      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_h2 ON events');
+      await db.prisma.$executeRawUnsafe('DROP FUNCTION refuse_h2()');
+    }
     expect(await eventsOf('half')).toEqual([]);
     expect((await sourceActivity(db.prisma, NOW)).get(sourceId)?.accepted).toBe(before?.accepted);
+  });
+
+  it('refuses a message holding a NUL character by itself, naming where, and stores the rest of its batch', async () => {
+    // JSON allows U+0000 in a string or key; PostgreSQL's text and jsonb do not.
+    const summary = await ingest([
+      { type: 'track', event: 'Signed In', userId: 'nul', messageId: 'n1' },
+      { type: 'track', event: 'Signed In', userId: 'nul', messageId: 'n2', properties: { note: 'a\u0000b' } },
+      { type: 'track', event: 'Signed In', userId: 'nul', messageId: 'n3', context: { ['k\u0000']: 1 } },
+      { type: 'track', event: 'Signed In', userId: 'nul', messageId: 'n4', properties: { note: 'a literal \\u0000 is text, not a NUL' } },
+    ]);
+    expect(summary).toMatchObject({ accepted: 2 });
+    expect(summary.results.filter((r) => r.status === 'refused')).toEqual([
+      { index: 1, status: 'refused', messageId: 'n2', reason: 'properties.note: contains a NUL character (\\u0000), which cannot be stored; remove it and send the message again' },
+      { index: 2, status: 'refused', messageId: 'n3', reason: 'context.k\u0000: contains a NUL character (\\u0000), which cannot be stored; remove it and send the message again' },
+    ]);
+    expect((await eventsOf('nul')).length).toBe(2);
   });
 
   it('write keys: verified by hash, refused once revoked; names unique among active sources; kinds checked', async () => {
