@@ -80,8 +80,8 @@ async function timeScoresSql(bench: BenchDb, table: string, latest: Sql.Sql): Pr
   return (performance.now() - started) / 1000;
 }
 
-/** Over the same newest-value table the product reads: the practical limit. */
-const sqlBaseline = (bench: BenchDb) => timeScoresSql(bench, 'bench_sql_scores', Sql.sql`SELECT account_id, metric_key, value, observed_at FROM metric_latest`);
+/** Over the same newest-value table the product reads: the practical limit (exported for profiling scripts). */
+export const sqlBaseline = (bench: BenchDb) => timeScoresSql(bench, 'bench_sql_scores', Sql.sql`SELECT account_id, metric_key, value, observed_at FROM metric_latest`);
 
 /** Over the raw history (newest per measure by DISTINCT ON), as it would be without metric_latest. */
 const sqlHistoryBaseline = (bench: BenchDb) =>
