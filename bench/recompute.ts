@@ -84,7 +84,7 @@ async function timeScoresSql(bench: BenchDb, table: string, latest: Sql.Sql): Pr
 export const sqlBaseline = (bench: BenchDb) => timeScoresSql(bench, 'bench_sql_scores', Sql.sql`SELECT account_id, metric_key, value, observed_at FROM metric_latest`);
 
 /** Over the raw history (newest per measure by DISTINCT ON), as it would be without metric_latest. */
-const sqlHistoryBaseline = (bench: BenchDb) =>
+export const sqlHistoryBaseline = (bench: BenchDb) =>
   timeScoresSql(
     bench,
     'bench_sql_history_scores',
