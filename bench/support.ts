@@ -14,11 +14,30 @@ const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0
 export interface BenchDb {
   db: Database;
   label: string;
+  /** Set when the database is kept across runs (--keep NAME): its generated data may be reused. */
+  kept?: string;
   drop(): Promise<void>;
 }
 
-/** DATABASE_URL when set (left in place), else a throwaway database on the local server. */
-export async function openPostgresBench(): Promise<BenchDb> {
+/**
+ * DATABASE_URL when set (left in place); else database `keep` on the local
+ * server, created when missing and left in place (reused across runs); else a
+ * throwaway database.
+ */
+export async function openPostgresBench(keep?: string): Promise<BenchDb> {
+  if (keep !== undefined) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(keep)) throw new Error(`--keep needs a database name of [a-z0-9_] (got "${keep}")`);
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [keep]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${keep}"`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${keep}`;
+    const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { command: 'bench' });
+    await db.migrate();
+    return { db, label: 'postgres', kept: keep, drop: () => db.close() };
+  }
   if (process.env.DATABASE_URL) {
     const db = await openDatabase({ kind: 'postgres', url: process.env.DATABASE_URL }, { command: 'bench' });
     await db.migrate();
@@ -94,6 +113,38 @@ export async function generatePortfolio(db: Database, accounts: number, days: nu
       WHERE a.external_id LIKE 'B-%'
     ) g`;
   return inserted;
+}
+
+/**
+ * The portfolio generatePortfolio would build, reusing a kept database's when
+ * it was generated with the same parameters (recorded in the database comment
+ * once generation completes, so a half-generated one is refused, not reused).
+ * A reused portfolio is put back as generated: readings dated after `asOf` (a
+ * previous run's ticks) removed, the score and alert tables emptied, so every
+ * run measures the same work. Returns the observations and whether it reused.
+ */
+export async function preparePortfolio(bench: BenchDb, accounts: number, days: number, everyDays: number, asOf: Date): Promise<{ rows: number; reused: boolean }> {
+  const prisma = bench.db.prisma;
+  const signature = `ah-bench portfolio accounts=${accounts} days=${days} every=${everyDays} as_of=${asOf.toISOString()}`;
+  if (bench.kept !== undefined) {
+    const [row] = await prisma.$queryRaw<{ comment: string | null; accounts: number }[]>`
+      SELECT shobj_description(d.oid, 'pg_database') AS comment, (SELECT count(*)::int FROM accounts) AS accounts
+      FROM pg_database d WHERE d.datname = current_database()`;
+    if (row?.comment === signature) {
+      await prisma.$executeRaw`DELETE FROM metric_observations WHERE observed_at > ${asOf}`;
+      await prisma.$executeRawUnsafe('TRUNCATE score_runs, score_snapshots, account_scores, alerts, slack_outbox, score_changes');
+      await prisma.$executeRawUnsafe('VACUUM ANALYZE');
+      const [count] = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM metric_observations`;
+      return { rows: count?.n ?? 0, reused: true };
+    }
+    if ((row?.accounts ?? 0) > 0) {
+      throw new Error(`database ${bench.kept} holds accounts but not a complete portfolio of these parameters (${row?.comment ?? 'no bench comment'}); drop it or pick another --keep name`);
+    }
+  }
+  const rows = await generatePortfolio(bench.db, accounts, days, everyDays, asOf);
+  await prisma.$executeRawUnsafe('ANALYZE');
+  if (bench.kept !== undefined) await prisma.$executeRawUnsafe(`COMMENT ON DATABASE "${bench.kept}" IS '${signature}'`);
+  return { rows, reused: false };
 }
 
 /** New readings for one account in `every` (three measures, dated `at`): what a tick after an ingestion batch sees. */

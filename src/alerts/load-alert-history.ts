@@ -88,13 +88,18 @@ export async function loadAccountHistory(tx: Tx, current: readonly RunSnapshot[]
       SELECT * FROM unnest(${accountIds}::int[], ${windowStarts}::timestamptz[], ${ranks}::int[], ${hasOpen}::boolean[], ${openBaselines}::bigint[])
         AS c(account_id, window_start, rank, has_open, open_baseline)
     ),
+    -- Grouped once, not probed per account: a large run stores its alerts batch by batch, and a probe per
+    -- account planned on a fresh database's statistics (alerts "empty") scanned every alert the run had
+    -- already written, 10,000 times a batch.
+    closed AS (
+      SELECT a.account_id, max(coalesce(a.resolved_at, a.updated_at)) AS closed_at FROM alerts a
+      WHERE a.account_id = ANY(${accountIds}::int[]) AND a.open_key IS NULL GROUP BY a.account_id
+    ),
     k AS (
       SELECT c.*, coalesce(
         (SELECT max(s.as_of) FROM score_snapshots s WHERE s.account_id = c.account_id AND s.as_of <= cl.closed_at),
         cl.closed_at, '-infinity'::timestamptz) AS episode_from
-      FROM c LEFT JOIN LATERAL (
-        SELECT max(coalesce(a.resolved_at, a.updated_at)) AS closed_at FROM alerts a WHERE a.account_id = c.account_id AND a.open_key IS NULL
-      ) cl ON true
+      FROM c LEFT JOIN closed cl ON cl.account_id = c.account_id
     )
     SELECT k.account_id,
       CASE WHEN k.has_open THEN k.open_baseline ELSE (
@@ -108,14 +113,22 @@ export async function loadAccountHistory(tx: Tx, current: readonly RunSnapshot[]
          AND s.as_of >= greatest(k.episode_from, coalesce(
            (SELECT max(w.as_of) FROM score_snapshots w WHERE w.account_id = k.account_id AND w.as_of <= k.window_start), k.window_start))
        ORDER BY s.score DESC, s.as_of DESC LIMIT 1) AS peak_id
-    FROM k`;
+    FROM k
+    -- Baseline, previous and peak all come from earlier snapshots: an account without one (every account
+    -- in a first run) needs none of the probes above.
+    WHERE EXISTS (SELECT 1 FROM score_snapshots e WHERE e.account_id = k.account_id AND e.as_of < ${asOf})`;
 
-  const ids = [...new Set(picks.flatMap((p) => [p.baseline_id, p.previous_id, p.peak_id]).filter((id): id is bigint => id !== null).map(String))];
+  // Without an earlier snapshot there is no previous state nor peak, and a baseline only as an open alert's.
+  const picked = new Map(picks.map((p) => [p.account_id, p]));
+  const rows = accountIds.map(
+    (id) => picked.get(id) ?? { account_id: id, baseline_id: openBy.get(id)?.baselineSnapshotId ?? null, previous_id: null, peak_id: null },
+  );
+  const ids = [...new Set(rows.flatMap((p) => [p.baseline_id, p.previous_id, p.peak_id]).filter((id): id is bigint => id !== null).map(String))];
   const snapshots = await loadSnapshotsById(tx, ids);
   const byId = (id: bigint | null) => (id === null ? null : (snapshots.get(id.toString()) ?? null));
 
   const out = new Map<number, AccountHistory>();
-  for (const p of picks) {
+  for (const p of rows) {
     const alert = openBy.get(p.account_id);
     out.set(p.account_id, {
       openAlert: alert

@@ -1,7 +1,9 @@
 // The recompute's afterSnapshots hook: judges every account whose snapshot
 // changed in this run and writes the alert changes plus the Slack messages they
 // need (the outbox) in the SAME transaction as the snapshots. Reads and writes
-// are set-based, whatever the number of accounts that changed.
+// are set-based, whatever the number of accounts that changed. A large run calls
+// it once per stored batch: every account is judged on its own history, so
+// batches need nothing from each other.
 import { eventLoopPacer } from '../event-loop.js';
 import type { Tx, RunInfo } from '../scoring-run/recompute.js';
 import { loadActiveModels } from '../models/model-store.js';

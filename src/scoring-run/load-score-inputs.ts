@@ -83,15 +83,34 @@ export async function loadLatestObservations(
 function parseLatestRows(text: string | null): Map<number, Map<string, Observation>> {
   const byAccount = new Map<number, Map<string, Observation>>();
   if (text === null || text === '') return byAccount;
-  for (const row of text.split(';')) {
-    const [a, metricKey, v, ms] = row.split(',');
-    const accountId = Number(a);
-    const value = Number(v);
-    const observedMs = Number(ms);
-    if (!metricKey || !Number.isInteger(accountId) || !Number.isFinite(value) || !Number.isFinite(observedMs)) throw new TypeError(`unexpected latest-observation row: ${row.slice(0, 200)}`);
-    let metrics = byAccount.get(accountId);
-    if (!metrics) byAccount.set(accountId, (metrics = new Map()));
-    metrics.set(metricKey, { metricKey, value, observedAt: new Date(observedMs) });
+  // Scanned in place rather than split twice: 1.2 million rows a full run, and the
+  // intermediate strings and arrays of split() were most of this process's garbage.
+  const keys = new Map<string, string>();
+  let metrics: Map<string, Observation> | undefined;
+  let metricsOf = Number.NaN;
+  for (let at = 0; at < text.length; ) {
+    const semicolon = text.indexOf(';', at);
+    const rowEnd = semicolon === -1 ? text.length : semicolon;
+    const c1 = text.indexOf(',', at);
+    const c2 = c1 === -1 ? -1 : text.indexOf(',', c1 + 1);
+    const c3 = c2 === -1 ? -1 : text.indexOf(',', c2 + 1);
+    if (c1 === -1 || c2 === -1 || c3 === -1 || c3 >= rowEnd) throw new TypeError(`unexpected latest-observation row: ${text.slice(at, Math.min(rowEnd, at + 200))}`);
+    const accountId = Number(text.slice(at, c1));
+    const key = text.slice(c1 + 1, c2);
+    const value = Number(text.slice(c2 + 1, c3));
+    const observedMs = Number(text.slice(c3 + 1, rowEnd));
+    if (key === '' || !Number.isInteger(accountId) || !Number.isFinite(value) || !Number.isFinite(observedMs)) throw new TypeError(`unexpected latest-observation row: ${text.slice(at, Math.min(rowEnd, at + 200))}`);
+    // One string per metric key, shared by every account's map.
+    let metricKey = keys.get(key);
+    if (metricKey === undefined) keys.set(key, (metricKey = key));
+    // Rows arrive grouped by account more often than not: skip the lookup then.
+    if (accountId !== metricsOf) {
+      metrics = byAccount.get(accountId);
+      if (!metrics) byAccount.set(accountId, (metrics = new Map()));
+      metricsOf = accountId;
+    }
+    metrics?.set(metricKey, { metricKey, value, observedAt: new Date(observedMs) });
+    at = rowEnd + 1;
   }
   return byAccount;
 }
@@ -138,10 +157,12 @@ export async function loadObservationsPerRequest(
  * dated at the start of as-of's UTC day, so every recomputation within a day
  * sees the same observation (and writes no new snapshot for it).
  */
-export function withDerivedRenewal(latest: Map<string, Observation> | undefined, account: ScoringAccount, asOf: Date): Map<string, Observation> {
+export function withDerivedRenewal(latest: ReadonlyMap<string, Observation> | undefined, account: ScoringAccount, asOf: Date): ReadonlyMap<string, Observation> {
+  // Copied only to add the countdown: a full run asks this 100,000 times, and the copies were garbage.
+  if (!account.renewalDate) return latest ?? NO_OBSERVATIONS;
   const out = new Map(latest);
-  if (account.renewalDate) {
-    out.set('days_to_renewal', { metricKey: 'days_to_renewal', value: daysToRenewal(account.renewalDate, asOf), observedAt: new Date(startOfUtcDay(asOf)) });
-  }
+  out.set('days_to_renewal', { metricKey: 'days_to_renewal', value: daysToRenewal(account.renewalDate, asOf), observedAt: new Date(startOfUtcDay(asOf)) });
   return out;
 }
+
+const NO_OBSERVATIONS: ReadonlyMap<string, Observation> = new Map();

@@ -1,6 +1,8 @@
 // A recomputation: every account in scope scored with its segment's model. The
 // run row, the snapshots it writes and the alerts they cause are committed in
-// ONE transaction — a failed run leaves nothing half-written behind.
+// ONE transaction — a failed run leaves nothing half-written behind. The
+// transaction is open while the run scores, so the database stores one chunk
+// while this process scores the next.
 //
 // A snapshot is written only for accounts whose result changed since their
 // current one (account_scores.fingerprint): history stays real, and a
@@ -19,7 +21,7 @@ import type { Logger } from '../logger.js';
 import { ensureCatalogueAndModels, loadActiveModels, loadMetricDefinitions } from '../models/model-store.js';
 import { encodeComponents } from '../scoring/component-codec.js';
 import { computeScore } from '../scoring/compute-score.js';
-import type { ScoreResult } from '../scoring/types.js';
+import type { Observation, ScoreResult } from '../scoring/types.js';
 import { deriveBeforeScoring } from '../derived/derive-before-scoring.js';
 import { loadCurrentScores, writeSnapshots, type SnapshotWrite } from './write-snapshots.js';
 import { loadLatestObservations, loadScoringAccounts, withDerivedRenewal, type ScoringAccount } from './load-score-inputs.js';
@@ -32,7 +34,12 @@ export interface RunInfo {
   runId: number;
   asOf: Date;
   trigger: RunTrigger;
-  /** The snapshots this run wrote, as scored: what the alert rules judge, without reading them back. */
+  /**
+   * Snapshots this run wrote, as scored: what the alert rules judge, without
+   * reading them back. A large run stores them in batches while it scores, and
+   * calls afterSnapshots once per batch (same transaction), or once with none;
+   * each account is in exactly one batch.
+   */
   written: readonly WrittenSnapshot[];
 }
 
@@ -80,6 +87,8 @@ export interface RecomputeResult {
   byBand: Record<string, number>;
   alertsOpened: number;
   durationMs: number;
+  /** Where the time went: milliseconds since the start at the end of each phase (inputs, scored, written, alerts). */
+  phases: Record<string, number>;
 }
 
 /** Accounts scored per load: bounds memory, and the id range keeps each load an index range scan. */
@@ -127,25 +136,15 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
   };
 
   const byBand: Record<string, number> = {};
-  const writes: SnapshotWrite[] = [];
+  let snapshotsWritten = 0;
   const chunks: ScoringAccount[][] = [];
   for (let i = 0; i < accounts.length; i += CHUNK) chunks.push(accounts.slice(i, i + CHUNK));
-  const load = (chunk: ScoringAccount[] | undefined) => {
-    if (!chunk) return null;
-    // A list of accounts (often sparse) is read by id; the whole portfolio by id range, an index range scan.
-    const scope = scopeIds ? { kind: 'ids' as const, ids: chunk.map((a) => a.id) } : { kind: 'range' as const, from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 };
-    const loading = loadLatestObservations(prisma, asOf, metricKeys, scope);
-    // Awaited on the next turn; if scoring this chunk throws first, its failure must not go unhandled.
-    loading.catch(() => undefined);
-    return loading;
-  };
-  // The database reads the next chunk while this process scores the current one.
-  let next = load(chunks[0]);
-  // Scoring 10,000 accounts is a second or more of CPU: requests arriving meanwhile get a turn.
+  // Scoring is synchronous CPU (a second or more for 10,000 accounts): every 20 ms it gives the
+  // event loop a turn, so the queries already issued (the next chunk's read, this run's writes)
+  // progress and requests arriving meanwhile (Slack acknowledgements) are answered.
   const pace = eventLoopPacer();
-  for (const [i, chunk] of chunks.entries()) {
-    const latest = await next;
-    next = load(chunks[i + 1]);
+  const scoreChunk = async (chunk: readonly ScoringAccount[], latest: Map<number, Map<string, Observation>> | null): Promise<SnapshotWrite[]> => {
+    const writes: SnapshotWrite[] = [];
     for (const account of chunk) {
       await pace();
       const model = models.forSegment(account.segment);
@@ -158,36 +157,81 @@ export async function recomputeScores(deps: RecomputeDeps, options: RecomputeOpt
       if (previous && previous.asOf.getTime() <= asOf.getTime() && previous.fingerprint === fingerprint) continue;
       writes.push({ accountId: account.id, versionId: model.versionId, renewalDate: account.renewalDate, result, componentsJson, fingerprint });
     }
-  }
+    return writes;
+  };
 
-  mark('scored');
   try {
+    // The run's transaction is open while it scores: each chunk's changed snapshots
+    // (and the alerts they cause) are written while the next chunk is scored, so the
+    // database and this process work at the same time. Nothing is visible to others
+    // until the commit, so a failed run still leaves the previous scores in place.
     const outcome = await prisma.$transaction(
       async (tx) => {
         const run = await tx.scoreRun.create({
           data: { trigger: options.trigger, asOf, status: 'running', mode: mode === 'scoped' ? null : mode, inputsFingerprint: mode === 'scoped' ? null : inputs },
         });
         if (mode !== 'scoped' && changes) await consumeChanges(tx, changes.ranges);
-        const ids = await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
-        mark('written');
-        const written = writes.flatMap((w) => {
-          const id = ids.get(w.accountId);
-          return id === undefined ? [] : [{ id, accountId: w.accountId, modelVersionId: w.versionId, renewalDate: w.renewalDate, result: w.result }];
-        });
-        const alerts = options.afterSnapshots ? await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger, written }) : { alertsOpened: 0 };
-        mark('alerts');
+        // PGlite serves one transaction at a time: a read outside it would wait for the commit.
+        const reader = deps.db.kind === 'pglite' ? tx : prisma;
+        const load = (chunk: ScoringAccount[] | undefined) => {
+          if (!chunk) return null;
+          // A list of accounts (often sparse) is read by id; the whole portfolio by id range, an index range scan.
+          const scope = scopeIds ? { kind: 'ids' as const, ids: chunk.map((a) => a.id) } : { kind: 'range' as const, from: chunk[0]?.id ?? 0, to: chunk.at(-1)?.id ?? 0 };
+          const loading = loadLatestObservations(reader, asOf, metricKeys, scope);
+          // Awaited on the next turn; if scoring this chunk throws first, its failure must not go unhandled.
+          loading.catch(() => undefined);
+          return loading;
+        };
+        let alertsOpened = 0;
+        // Chunks are stored one after another on the transaction's connection, each after the one before.
+        let stored: Promise<void> = Promise.resolve();
+        let storeFailed = false;
+        const store = async (writes: readonly SnapshotWrite[]) => {
+          const ids = await writeSnapshots(tx, run.id, asOf, writes, options.skipExisting === true);
+          snapshotsWritten += writes.length;
+          if (!options.afterSnapshots) return;
+          const written = writes.flatMap((w) => {
+            const id = ids.get(w.accountId);
+            return id === undefined ? [] : [{ id, accountId: w.accountId, modelVersionId: w.versionId, renewalDate: w.renewalDate, result: w.result }];
+          });
+          alertsOpened += (await options.afterSnapshots(tx, { runId: run.id, asOf, trigger: options.trigger, written })).alertsOpened;
+        };
+        try {
+          // The database reads the next chunk while this process scores the current one.
+          let next = load(chunks[0]);
+          for (const [i, chunk] of chunks.entries()) {
+            if (storeFailed) break;
+            const latest = await next;
+            next = load(chunks[i + 1]);
+            const writes = await scoreChunk(chunk, latest);
+            if (writes.length === 0) continue;
+            stored = stored.then(() => store(writes));
+            stored.catch(() => {
+              storeFailed = true;
+            });
+          }
+          mark('scored');
+        } finally {
+          // A failure while scoring must not roll back under a write still in flight.
+          await stored.catch(() => undefined);
+        }
+        await stored;
+        // A run that changed nothing still tells its hook so (the contract before batches).
+        if (snapshotsWritten === 0 && options.afterSnapshots) await store([]);
+        mark('stored');
         // An incremental tick scored a few accounts: the portfolio's bands are read from the current scores.
         const portfolio = mode === 'incremental' ? await currentBands(tx, asOf) : { inScope: accounts.length, byBand };
         await tx.scoreRun.update({
           where: { id: run.id },
-          data: { status: 'completed', accountsScored: portfolio.inScope, accountsComputed: accounts.length, alertsOpened: alerts.alertsOpened, finishedAt: new Date() },
+          data: { status: 'completed', accountsScored: portfolio.inScope, accountsComputed: accounts.length, alertsOpened, finishedAt: new Date() },
         });
-        return { runId: run.id, alertsOpened: alerts.alertsOpened, accountsScored: portfolio.inScope, byBand: portfolio.byBand };
+        return { runId: run.id, alertsOpened, accountsScored: portfolio.inScope, byBand: portfolio.byBand };
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
     );
-    const result = { ...outcome, asOf, mode, accountsComputed: accounts.length, snapshotsWritten: writes.length, durationMs: Math.round(performance.now() - started) };
-    deps.logger.info('recomputed scores', { trigger: options.trigger, mode, runId: result.runId, accounts: result.accountsScored, computed: accounts.length, changed: writes.length, ms: result.durationMs, phases });
+    mark('committed');
+    const result = { ...outcome, asOf, mode, accountsComputed: accounts.length, snapshotsWritten, durationMs: Math.round(performance.now() - started), phases };
+    deps.logger.info('recomputed scores', { trigger: options.trigger, mode, runId: result.runId, accounts: result.accountsScored, computed: accounts.length, changed: snapshotsWritten, ms: result.durationMs, phases });
     return result;
   } catch (error) {
     await prisma.scoreRun
