@@ -30,8 +30,6 @@ export default async function setup(project: TestProject) {
   const runId = `r${Date.now().toString(36)}p${process.pid}`;
   const template = `ah_${runId}_template`;
   const migrations = await readMigrations();
-  await removeStaleCliBuilds();
-  const cli = await buildCli(runId);
 
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect().catch((error: unknown) => {
@@ -39,20 +37,32 @@ export default async function setup(project: TestProject) {
       `The integration tests need PostgreSQL at ${POSTGRES_ADMIN_URL} (set TEST_POSTGRES_URL to change it): ${String(error)}`,
     );
   });
-  await dropStaleRunDatabases(admin);
-  await admin.query(`CREATE DATABASE "${template}"`);
-  const templateClient = new pg.Client({ connectionString: withDatabase(POSTGRES_ADMIN_URL, template) });
-  await templateClient.connect();
-  await applyMigrations(pgSession(templateClient), migrations);
-  await templateClient.end();
-
-  const pglite = await PGlite.create();
-  await applyMigrations(pgliteSession(pglite), migrations);
-  const dump = await pglite.dumpDataDir('none');
-  await pglite.close();
-  const dumpDir = await mkdtemp(path.join(os.tmpdir(), 'account-health-test-'));
-  const pgliteDumpPath = path.join(dumpDir, 'migrated.tar');
-  await writeFile(pgliteDumpPath, Buffer.from(await dump.arrayBuffer()));
+  // The three are independent and busy different processes (the PostgreSQL server, PGlite's wasm
+  // here, esbuild's own): side by side they take as long as the slowest, not their sum.
+  const [, pgliteDumpPath, cli] = await Promise.all([
+    (async () => {
+      await dropStaleRunDatabases(admin);
+      await admin.query(`CREATE DATABASE "${template}"`);
+      const templateClient = new pg.Client({ connectionString: withDatabase(POSTGRES_ADMIN_URL, template) });
+      await templateClient.connect();
+      await applyMigrations(pgSession(templateClient), migrations);
+      await templateClient.end();
+    })(),
+    (async () => {
+      const pglite = await PGlite.create();
+      await applyMigrations(pgliteSession(pglite), migrations);
+      const dump = await pglite.dumpDataDir('none');
+      await pglite.close();
+      const dumpDir = await mkdtemp(path.join(os.tmpdir(), 'account-health-test-'));
+      const dumpPath = path.join(dumpDir, 'migrated.tar');
+      await writeFile(dumpPath, Buffer.from(await dump.arrayBuffer()));
+      return dumpPath;
+    })(),
+    (async () => {
+      await removeStaleCliBuilds();
+      return buildCli(runId);
+    })(),
+  ]);
 
   project.provide('postgresAdminUrl', POSTGRES_ADMIN_URL);
   project.provide('postgresTemplate', template);
@@ -63,7 +73,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await dropRunDatabases(admin, new RegExp(`^ah_${runId}_`));
     await admin.end();
-    await rm(dumpDir, { recursive: true, force: true });
+    await rm(path.dirname(pgliteDumpPath), { recursive: true, force: true });
     await rm(cli.dir, { recursive: true, force: true });
   };
 }
