@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { PROJECT_DIR, runCliProcess } from '../support/spawn-cli.js';
+import { cliArgs, PROJECT_DIR, runCliProcess } from '../support/spawn-cli.js';
 
 describe('first-hour edges of the command line', () => {
   let dir: string;
@@ -82,7 +82,7 @@ describe('first-hour edges of the command line', () => {
 
   it('`demo | head`: the reader leaving does not crash the demo, and the demo is loaded whole', async () => {
     const demoDir = path.join(dir, 'demo-data');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, 'src', 'cli', 'index.ts'), 'demo', '--accounts', '12'], {
+    const child = spawn(process.execPath, cliArgs(['demo', '--accounts', '12']), {
       cwd: PROJECT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -1,13 +1,14 @@
 // The README's ingestion example, as written, on the demo: the Slack settings
 // its `npm start` line uses (no workspace), the body its curl sends, the token
 // created before serve, and the refusal a `TOKEN=$(…)` user sees while serve
-// holds the embedded database. Real processes, real HTTP.
+// holds the embedded database. Real processes, real HTTP, started as the
+// README's npm scripts start them (src/cli/index.ts through tsx).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR, runCliProcess, startServeProcess, type ServeProcess } from '../support/spawn-cli.js';
+import { cliArgs, PROJECT_DIR, runCliProcess, startServeProcess, type ServeProcess } from '../support/spawn-cli.js';
 
 /** The "### Ingestion API" shell block of the README. */
 async function ingestionExample(): Promise<string> {
@@ -20,7 +21,7 @@ async function ingestionExample(): Promise<string> {
 
 /** Runs the entry point with stdout and stderr apart, as `$(…)` separates them. */
 function runSeparated(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, 'src', 'cli', 'index.ts'), ...args], {
+  const child = spawn(process.execPath, cliArgs(args, 'tsx'), {
     cwd: PROJECT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -42,7 +43,7 @@ describe('the README ingestion example on the demo (real processes)', () => {
     env = { DATA_DIR: path.join(dir, 'data'), RECOMPUTE_CRON: '0 3 * * *' };
     example = await ingestionExample();
     expect(example).toMatch(/^npm run demo/m);
-    expect((await runCliProcess(['demo', '--accounts', '20'], env)).code).toBe(0);
+    expect((await runCliProcess(['demo', '--accounts', '20'], env, 'tsx')).code).toBe(0);
     // Token first, as the README orders it: serve will hold ./data.
     expect(example.indexOf('token create')).toBeLessThan(example.indexOf('npm start'));
     const created = await runSeparated(['token', 'create', 'warehouse-sync'], env);
@@ -53,7 +54,7 @@ describe('the README ingestion example on the demo (real processes)', () => {
     const startLine = example.split('\n').find((l) => l.includes('npm start')) ?? '';
     const slackEnv = Object.fromEntries([...startLine.matchAll(/\b(SLACK_[A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
     expect(Object.keys(slackEnv).sort()).toEqual(['SLACK_API_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
-    serve = await startServeProcess({ ...env, ...slackEnv });
+    serve = await startServeProcess({ ...env, ...slackEnv }, 60_000, 'tsx');
   }, 240_000);
   afterAll(async () => {
     serve?.cli.child.kill('SIGTERM');

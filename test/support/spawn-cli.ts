@@ -1,12 +1,22 @@
-// Runs the real `account-health` entry point (src/cli/index.ts) in a child
-// process, as a user would, so module-format and start-up problems that
-// vitest's own loader hides still fail a test.
+// Runs the real `account-health` entry point in a child process, as a user
+// would, so module-format and start-up problems that vitest's own loader
+// hides still fail a test: by default compiled as the packaged bin runs it
+// (built once per run, see build-cli.ts; half tsx's start-up), or
+// src/cli/index.ts through tsx as `npm start` runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ENTRY = path.join(PROJECT_DIR, 'src', 'cli', 'index.ts');
+const TSX_ENTRY = path.join(PROJECT_DIR, 'src', 'cli', 'index.ts');
+
+export type CliRunner = 'compiled' | 'tsx';
+
+/** Node's arguments that start the entry point with `args`. */
+export function cliArgs(args: string[], runner: CliRunner = 'compiled'): string[] {
+  return runner === 'tsx' ? ['--import', 'tsx', TSX_ENTRY, ...args] : [inject('cliEntry'), ...args];
+}
 
 export interface CliProcess {
   child: ChildProcess;
@@ -16,8 +26,8 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnCli(args: string[], env: Record<string, string | undefined>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+export function spawnCli(args: string[], env: Record<string, string | undefined>, runner: CliRunner = 'compiled'): CliProcess {
+  const child = spawn(process.execPath, cliArgs(args, runner), {
     cwd: PROJECT_DIR,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,8 +71,8 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
 }
 
 /** Runs a CLI command to completion; returns its exit code and output. */
-export async function runCliProcess(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const cli = spawnCli(args, env);
+export async function runCliProcess(args: string[], env: Record<string, string | undefined>, runner: CliRunner = 'compiled'): Promise<{ code: number | null; output: string }> {
+  const cli = spawnCli(args, env, runner);
   const code = await cli.exited;
   return { code, output: cli.output() };
 }
@@ -74,8 +84,8 @@ export interface ServeProcess {
 }
 
 /** Starts `account-health serve` (PORT=0 picks a free port) and resolves once it is serving. */
-export async function startServeProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServeProcess> {
-  const cli = spawnCli(['serve'], { PORT: '0', ...env });
+export async function startServeProcess(env: Record<string, string | undefined>, timeoutMs = 60_000, runner: CliRunner = 'compiled'): Promise<ServeProcess> {
+  const cli = spawnCli(['serve'], { PORT: '0', ...env }, runner);
   const line = await cli.waitForOutput(/listening on port \d+/, timeoutMs);
   return { cli, url: `http://127.0.0.1:${line.replace(/\D+/g, '')}` };
 }

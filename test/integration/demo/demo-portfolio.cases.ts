@@ -1,0 +1,97 @@
+// The demo promise: after loading it, a declining account shows a low score
+// whose top reasons are exactly the measures it declined on; loading it again
+// replaces the demo's history rather than doubling it; real accounts are never
+// touched.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/db/database.js';
+import { DemoRefusedError, loadDemo, type DemoResult } from '../../../src/demo/load-demo.js';
+import { createLogger } from '../../../src/logger.js';
+import { buildHealthReport } from '../../../src/reports/build-health-report.js';
+import { listPortfolio } from '../../../src/reports/list-portfolio.js';
+import { renderHealthText } from '../../../src/reports/render-health-text.js';
+import { createTestDatabase, type DatabaseKind } from '../../support/databases.js';
+
+const now = new Date('2026-11-22T09:00:00Z');
+const DAY = 86_400_000;
+const logger = createLogger({ level: 'error' });
+
+/** The cases on one database; one test file per database kind, so the two run side by side on two workers. */
+export function describeOn(kind: DatabaseKind): void {
+  describe(`demo portfolio (${kind})`, () => {
+    let db: Database;
+    let result: DemoResult;
+    beforeAll(async () => {
+      db = await createTestDatabase(kind);
+      result = await loadDemo({ db, clock: () => now, logger }, { seed: 42, accounts: 80 });
+    }, 400_000);
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('loads accounts, a year of history, backfilled trends and a current score for every active account', async () => {
+      expect(result.accounts).toBe(80);
+      // Most measures arrive as events and are derived; sentiment and the renewal countdown stay observations.
+      expect(result.events).toBeGreaterThan(80 * 500);
+      expect(result.observations).toBeGreaterThan(80 * 40);
+      expect(await db.prisma.metricObservation.count({ where: { source: 'events' } })).toBeGreaterThan(80 * 8);
+      const churned = [...result.trajectories.values()].filter((t) => t === 'churned').length;
+      expect(result.current.accountsScored).toBe(80 - churned);
+      expect(await db.prisma.scoreSnapshot.count({ where: { run: { trigger: 'backfill' } } })).toBeGreaterThan(80 * 10);
+      expect(await db.prisma.account.count({ where: { NOT: { externalId: { startsWith: 'DEMO-' } } } })).toBe(0);
+    });
+
+    it('shows each declining account with a low, falling score whose top reasons are exactly the measures it declined on', async () => {
+      const declining = [...result.declines];
+      expect(declining.length).toBeGreaterThanOrEqual(10);
+      let atRisk = 0;
+      for (const [externalId, story] of declining) {
+        expect(story.length === 2 || story.length === 3).toBe(true);
+        const account = await db.prisma.account.findUniqueOrThrow({ where: { externalId } });
+        const report = await buildHealthReport(db.prisma, account.id, now);
+        const score = report.snapshot?.score ?? 100;
+        expect(score).toBeLessThan(70);
+        if (score < 55) atRisk += 1;
+        expect(report.trend?.change30d).toBeLessThan(0);
+        // What `account-health score DEMO-…` prints: its first reasons are the story's measures, and only those.
+        const text = renderHealthText(report);
+        const reasons = text.split('\n').filter((line) => / pts {2}/.test(line)).map((line) => line.replace(/^.* pts {2}(.*?): .*$/, '$1'));
+        const labels = new Map(report.components.map((c) => [c.metricKey, c.label]));
+        expect(new Set(reasons.slice(0, story.length))).toEqual(new Set(story.map((k) => labels.get(k))));
+        for (const c of report.components.slice(0, story.length)) expect(c.pointsLost).toBeGreaterThan(5);
+        expect(report.components[story.length]?.pointsLost ?? 0).toBeLessThan(Math.min(...report.components.slice(0, story.length).map((c) => c.pointsLost)));
+        expect(text).toContain(`${Math.floor(score)}/100`);
+        expect(report.actions.length).toBeGreaterThan(0);
+      }
+      expect(atRisk).toBeGreaterThan(declining.length / 3);
+      const listed = await listPortfolio(db.prisma, { atRiskOnly: true, limit: 200 });
+      expect(listed.entries.some((e) => result.declines.has(e.externalId))).toBe(true);
+    });
+
+    it('replaces its history when run again, the same day or the next, instead of adding to it', async () => {
+      const counts = async () => ({
+        accounts: await db.prisma.account.count(),
+        observations: await db.prisma.metricObservation.count(),
+        snapshots: await db.prisma.scoreSnapshot.count(),
+      });
+      const first = await counts();
+      await loadDemo({ db, clock: () => new Date(now.getTime() + 3_600_000), logger }, { seed: 42, accounts: 80 });
+      expect(await counts()).toEqual(first);
+      await loadDemo({ db, clock: () => new Date(now.getTime() + DAY), logger }, { seed: 42, accounts: 80 });
+      expect(await counts()).toEqual(first);
+      // The weekly year (older renewals' inputs, from the renewal history, lie before it).
+      const historyStart = new Date(now.getTime() + DAY - 51 * 7 * DAY - DAY);
+      const perSeries = await db.prisma.metricObservation.groupBy({ by: ['accountId', 'metricKey'], where: { observedAt: { gte: historyStart } }, _count: { _all: true } });
+      expect(Math.max(...perSeries.map((g) => g._count._all))).toBe(52);
+    }, 900_000);
+
+    it('refuses a database that holds real accounts and leaves them untouched', async () => {
+      await db.prisma.account.create({ data: { externalId: 'A-1', name: 'Acme Real', nameKey: 'acme real', arr: 50_000 } });
+      const before = await db.prisma.metricObservation.count();
+      const attempt = loadDemo({ db, clock: () => now, logger }, { seed: 42, accounts: 80 });
+      await expect(attempt).rejects.toBeInstanceOf(DemoRefusedError);
+      await expect(attempt).rejects.toThrow(/holds 1 account\(s\) that are not demo accounts \(e\.g\. A-1\).*DATA_DIR=/);
+      expect(await db.prisma.metricObservation.count()).toBe(before);
+      expect(await db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).toMatchObject({ name: 'Acme Real', arr: 50_000 });
+    });
+  });
+}

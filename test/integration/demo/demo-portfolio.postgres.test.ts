@@ -1,0 +1,4 @@
+// demo-portfolio.cases.ts on postgres: one file per database, so the two run on separate workers.
+import { describeOn } from './demo-portfolio.cases.js';
+
+describeOn('postgres');
