@@ -145,7 +145,9 @@ describe('the sandbox in a browser', { timeout: 120_000 }, () => {
       const midMarket = await picker.locator('option', { hasText: /mid-market/i }).first().getAttribute('value');
       await picker.selectOption(midMarket ?? '');
       await modal.locator('.modal-title', { hasText: /./ }).waitFor();
-      await page.waitForFunction(`[...document.querySelectorAll('.modal select[data-kind="select"] option:checked')].some((o) => o.value === ${JSON.stringify(midMarket)})`);
+      // Polled through a locator: a string predicate (waitForFunction) is eval'd in the page, which its CSP forbids.
+      const chosen = modal.locator('select[data-kind="select"] option:checked');
+      await expect.poll(() => chosen.evaluateAll((options, value) => options.some((o) => (o as unknown as { value: string }).value === value), midMarket), { timeout: 15_000 }).toBe(true);
 
       const before = new Map((await db.prisma.accountScore.findMany({ select: { accountId: true, score: true } })).map((s) => [s.accountId, s.score]));
       const weight = modal.locator('input[name$=":weight/value"]').first();
