@@ -163,11 +163,7 @@ async function openPglite(dataDir: string | null, command: string, ownThread: bo
       const client = directory ? await PGlite.create(directory) : await PGlite.create();
       return openPgliteFromClient(client, lock);
     }
-    const thread = await startPgliteThread({ dataDir: directory });
-    return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, async () => {
-      await thread.close();
-      await lock?.release();
-    });
+    return threadDatabase(await startPgliteThread({ dataDir: directory }), lock);
   } catch (error) {
     await lock?.release();
     throw error;
@@ -179,14 +175,21 @@ async function openPglite(dataDir: string | null, command: string, ownThread: bo
  * tarball (tests start from a migrated dump this way), in memory.
  */
 export async function openPgliteThreadFromDump(dump: ArrayBuffer): Promise<Database> {
-  const thread = await startPgliteThread({ dataDir: null, dump });
-  return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, () => thread.close());
+  return threadDatabase(await startPgliteThread({ dataDir: null, dump }), null);
+}
+
+function threadDatabase(thread: PgliteThread, lock: DataDirectoryLock | null): Database {
+  return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, async () => {
+    await thread.close();
+    await lock?.release();
+  });
 }
 
 /**
- * Wraps an already opened PGlite on this thread (tests and benches load a
- * migrated dump this way). Its statements run on the event loop's thread, so
- * each first yields to the loop; `serve` and the CLI use the database thread.
+ * Wraps an already opened PGlite on this thread (one-shot CLI commands, and
+ * tests that load a migrated dump). Its statements run on the event loop's
+ * thread, so each first yields to the loop; `serve` and the sandbox use the
+ * database thread instead.
  */
 export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | null = null): Database {
   return pgliteDatabase(new PrismaClient({ adapter: yieldingAdapter(new PrismaPGlite(client)) }), pgliteSession(client), async () => {
