@@ -148,6 +148,9 @@ describe('the sandbox in a browser', { timeout: 120_000 }, () => {
       // Polled through a locator: a string predicate (waitForFunction) is eval'd in the page, which its CSP forbids.
       const chosen = modal.locator('select[data-kind="select"] option:checked');
       await expect.poll(() => chosen.evaluateAll((options, value) => options.some((o) => (o as unknown as { value: string }).value === value), midMarket), { timeout: 15_000 }).toBe(true);
+      // The pick redraws the modal twice: at once, then with churn separation filled in. An error shown
+      // before the second redraw would be replaced by it (as in Slack), so wait for it first.
+      await modal.locator('.bk-context', { hasText: /mid-market/i }).filter({ hasText: 'churn separation:' }).filter({ hasNotText: 'computing' }).waitFor({ timeout: 60_000 });
 
       const before = new Map((await db.prisma.accountScore.findMany({ select: { accountId: true, score: true } })).map((s) => [s.accountId, s.score]));
       const weight = modal.locator('input[name$=":weight/value"]').first();
