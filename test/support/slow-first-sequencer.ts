@@ -24,8 +24,6 @@ export const SLOW_FILES = [
   'test/e2e/recompute-killed.postgres.test.ts',
   'test/integration/scoring-run/incremental-equivalence.test.ts',
   'test/e2e/cli-process.test.ts',
-  'test/integration/demo/demo-outcomes.pglite.test.ts',
-  'test/integration/demo/demo-outcomes.postgres.test.ts',
   'test/e2e/account-aliases.test.ts',
   'test/e2e/serve-without-slack.test.ts',
   'test/e2e/hubspot-sync.test.ts',
