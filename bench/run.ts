@@ -1,5 +1,7 @@
 // npm run bench [-- NAME [--flags]]: recompute, slash, ingest, alerts, events, sandbox, suggest, hubspot. Each prints
 // one final line "NAME: key=value …" and records it in bench/RESULTS.md.
+// The wasm tiering budget the command line sets, so PGlite benches run as the product does.
+import '../src/db/wasm-tiering.js';
 import { benchAlerts } from './alerts.js';
 import { benchEvents } from './events.js';
 import { benchHubSpot } from './hubspot.js';

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `account-health` command (package.json bin, npm start).
+// First: sets a V8 flag the embedded database's start-up depends on (see the module).
+import '../db/wasm-tiering.js';
 import { runCli } from './run-cli.js';
 
 // `account-health demo | head`: once the reader leaves, writes fail with EPIPE. That must

@@ -16,6 +16,17 @@ export const ACTION_IDS = {
   suggestDismiss: 'suggest_dismiss',
 } as const;
 
+/**
+ * Block ids of the button rows on messages the app replaces (a /health reply gains its chart, an
+ * alert is updated in place). Fixed, not left to Slack: a click on the version just replaced then
+ * still names a block the new version has.
+ */
+export const MESSAGE_BLOCK_IDS = {
+  healthActions: 'health_actions',
+  chooser: 'health_choose',
+  alertActions: 'alert_actions',
+} as const;
+
 export const CALLBACK_IDS = {
   adminModel: 'admin_model',
   adminHistory: 'admin_history',

@@ -6,7 +6,7 @@ import { describeTrigger } from '../../alerts/describe-trigger.js';
 import { BAND_EMOJI, BAND_LABEL, formatScore, formatValue } from '../../reports/format.js';
 import type { SuggestedAction } from '../../scoring/suggest-actions.js';
 import type { SnapshotBand } from '../../scoring/types.js';
-import { ACTION_IDS } from '../ids.js';
+import { ACTION_IDS, MESSAGE_BLOCK_IDS } from '../ids.js';
 import { capBlocks, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
 import type { SlackMessage } from './health-views.js';
 import type { GroupFall } from '../../alerts/group-fall.js';
@@ -64,6 +64,7 @@ export function alertMessage(a: AlertMessageData): SlackMessage {
   if (!closed) {
     blocks.push({
       type: 'actions',
+      block_id: MESSAGE_BLOCK_IDS.alertActions,
       elements: [
         ...(a.claimedBy ? [] : [{ type: 'button' as const, action_id: ACTION_IDS.claimAlert, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Claim' }, value: String(a.alertId) }]),
         { type: 'button', action_id: ACTION_IDS.resolveAlert, text: { type: 'plain_text', text: 'Resolve' }, value: String(a.alertId) },

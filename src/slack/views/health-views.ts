@@ -7,7 +7,7 @@ import type { ChartImage } from '../chart-uploads.js';
 import { BAND_EMOJI, BAND_LABEL, formatChange, formatDate, formatScore, formatValue } from '../../reports/format.js';
 import type { PortfolioEntry } from '../../reports/list-portfolio.js';
 import { isNotInUse, provenanceNote } from '../../reports/load-provenance.js';
-import { ACTION_IDS } from '../ids.js';
+import { ACTION_IDS, MESSAGE_BLOCK_IDS } from '../ids.js';
 import { capBlocks, clip, context, escapeMrkdwn, header, limitList, MAX_MESSAGE_BLOCKS, section } from './block-limits.js';
 import { listBlocks, MAX_NAME_CHARS, portfolioLine } from './portfolio-lines.js';
 
@@ -74,6 +74,7 @@ export function healthBreakdownMessage(report: HealthReport, options: BreakdownO
   if (!options.shared) {
     const buttons: KnownBlock = {
       type: 'actions',
+      block_id: MESSAGE_BLOCK_IDS.healthActions,
       elements: [{ type: 'button', action_id: ACTION_IDS.shareInChannel, text: { type: 'plain_text', text: 'Share in channel' }, value: String(account.id) }],
     };
     if (report.openAlert && !report.openAlert.claimedBy && buttons.type === 'actions') {
@@ -94,6 +95,7 @@ export function chooserMessage(query: string, candidates: readonly AccountRef[],
   const blocks: KnownBlock[] = [section(`*${total}* accounts match “${escapeMrkdwn(clip(query, 100))}”. Which one?`)];
   blocks.push({
     type: 'actions',
+    block_id: MESSAGE_BLOCK_IDS.chooser,
     elements: candidates.slice(0, 10).map((a, i) => ({
       type: 'button' as const,
       action_id: `${ACTION_IDS.chooseAccount}:${i}`,

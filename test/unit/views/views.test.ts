@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthReport, ReportComponent } from '../../../src/reports/build-health-report.js';
 import type { PortfolioEntry } from '../../../src/reports/list-portfolio.js';
-import { ACTION_IDS } from '../../../src/slack/ids.js';
+import { ACTION_IDS, MESSAGE_BLOCK_IDS } from '../../../src/slack/ids.js';
 import { alertMessage } from '../../../src/slack/views/alert-message.js';
 import { MAX_SECTION_TEXT } from '../../../src/slack/views/block-limits.js';
 import { chooserMessage, healthBreakdownMessage, noMatchMessage, portfolioMessage } from '../../../src/slack/views/health-views.js';
@@ -53,6 +53,15 @@ describe('healthBreakdownMessage', () => {
     const claimed = healthBreakdownMessage(report({ openAlert: { id: 12, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date('2026-11-19T00:00:00Z'), createdAt: new Date() } }));
     expect(text(claimed.blocks)).toContain('claimed by <@U0ALICE001> on 2026-11-19');
     expect(text(claimed.blocks)).not.toContain(ACTION_IDS.claimFromHealth);
+  });
+
+  it('keeps the button row\'s block id when the reply is replaced by its version with the chart', () => {
+    // A click on the version just replaced names that block: it must still be on the new one.
+    const buttonRow = (m: { blocks: unknown[] }) => m.blocks.find((b) => (b as { type: string }).type === 'actions') as { block_id?: string } | undefined;
+    const first = buttonRow(healthBreakdownMessage(report(), { chart: null }));
+    const withChart = buttonRow(healthBreakdownMessage(report(), { chart: { fileId: 'F0CHART001', altText: 'score, last 90 days' } }));
+    expect(first?.block_id).toBe(MESSAGE_BLOCK_IDS.healthActions);
+    expect(withChart?.block_id).toBe(first?.block_id);
   });
 
   it('keeps within Slack limits with huge inputs, truncating lists with "and N more"', () => {
@@ -169,6 +178,11 @@ describe('alertMessage', () => {
     expect(all).toContain('react :eyes:');
     expect(all).toContain(ACTION_IDS.claimAlert);
     expect(all).toContain(ACTION_IDS.resolveAlert);
+  });
+  it('keeps the button row\'s block id across updates in place, so a click on the previous version still lands', () => {
+    const row = (m: { blocks: unknown[] }) => m.blocks.find((b) => (b as { type: string }).type === 'actions') as { block_id?: string } | undefined;
+    expect(row(alertMessage(base))?.block_id).toBe(MESSAGE_BLOCK_IDS.alertActions);
+    expect(row(alertMessage({ ...base, score: 31, band: 'critical' }))?.block_id).toBe(MESSAGE_BLOCK_IDS.alertActions);
   });
   it('shows the owner once claimed, and drops the buttons once resolved', () => {
     expect(text(alertMessage({ ...base, state: 'claimed', claimedBy: 'U0ALICE001', claimedAt: new Date() }).blocks)).not.toContain(ACTION_IDS.claimAlert);
