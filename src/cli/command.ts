@@ -58,16 +58,34 @@ export function cliDeps(config: Config, db: Database): AppDeps & { slackConfigur
   };
 }
 
-/** Long-running commands (serve, sandbox): wait for SIGTERM or SIGINT, then stop gracefully. */
-export function runUntilStopped(stop: () => Promise<void>, io: CliIo): Promise<void> {
-  return new Promise<void>((resolve) => {
+/**
+ * Long-running commands (serve, sandbox): wait for SIGTERM or SIGINT, then stop
+ * gracefully; exit code 0. If `lost` settles first (the database stopped for
+ * good), stop the same way with exit code 1, so a supervisor restarts the
+ * service rather than keeping a process that can no longer answer.
+ */
+export function runUntilStopped(stop: () => Promise<void>, io: CliIo, lost?: Promise<Error>): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let code = 0;
+    let stopping = false;
     const shutdown = () => {
-      stop().then(resolve, (error: unknown) => {
-        io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        resolve();
-      });
+      if (stopping) return;
+      stopping = true;
+      process.off('SIGTERM', shutdown);
+      process.off('SIGINT', shutdown);
+      stop().then(
+        () => resolve(code),
+        (error: unknown) => {
+          io.err(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          resolve(code);
+        },
+      );
     };
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
+    void lost?.then(() => {
+      code = 1;
+      shutdown();
+    });
   });
 }

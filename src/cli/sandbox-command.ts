@@ -34,7 +34,6 @@ Ctrl-C stops it.`,
       return 1;
     }
     io.out(`account-health sandbox: open ${sandbox.url}/ in your browser (Ctrl-C to stop)`);
-    await runUntilStopped(() => sandbox.stop(), io);
-    return 0;
+    return runUntilStopped(() => sandbox.stop(), io, sandbox.app.lost);
   },
 };

@@ -13,12 +13,13 @@ Applies pending migrations, then serves on PORT (default 3000):
   GET  /healthz           200 while the database answers
 With SLACK_APP_TOKEN set, Slack is reached through Socket Mode instead.
 Recomputes scores on RECOMPUTE_CRON and delivers alerts. SIGTERM stops it
-gracefully: the scheduler stops, in-flight work finishes, the database closes.`,
+gracefully: the scheduler stops, in-flight work finishes, the database closes.
+If the embedded database stops for good (its thread fails), serve logs why
+and stops the same way with exit code 1, for a supervisor to restart it.`,
   async run(args, config, io) {
     if (args.length > 0) throw new UsageError(`serve takes no arguments (got "${args.join(' ')}")`);
     const server = await startServer({ config });
     io.out(`account-health listening on port ${server.port}`);
-    await runUntilStopped(() => server.stop(), io);
-    return 0;
+    return runUntilStopped(() => server.stop(), io, server.lost);
   },
 };

@@ -34,8 +34,17 @@ export interface Database {
   tryWithLock<T>(lockName: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   /** Cheap liveness probe for /healthz. */
   ping(): Promise<void>;
+  /**
+   * Settles if the database stops for good while open: the embedded database's
+   * thread dying. Never for PostgreSQL (its pool reconnects) or PGlite on the
+   * caller's own thread (a crash there ends the process anyway).
+   */
+  readonly lost: Promise<Error>;
   close(): Promise<void>;
 }
+
+/** The `lost` of a database that cannot be lost on its own. */
+const NEVER_LOST: Promise<Error> = new Promise<Error>(() => undefined);
 
 export function databaseTarget(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): DatabaseTarget {
   return config.DATABASE_URL
@@ -148,6 +157,7 @@ async function openPostgres(url: string, logger: Pick<Logger, 'warn'>): Promise<
       // once before the pool notices; only a second failure is an outage.
       await withSession((session) => session.query('SELECT 1')).catch(() => withSession((session) => session.query('SELECT 1')));
     },
+    lost: NEVER_LOST,
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -174,15 +184,15 @@ async function openPglite(dataDir: string | null, command: string, ownThread: bo
  * The embedded database on its own thread, started from a `dumpDataDir`
  * tarball (tests start from a migrated dump this way), in memory.
  */
-export async function openPgliteThreadFromDump(dump: ArrayBuffer): Promise<Database> {
-  return threadDatabase(await startPgliteThread({ dataDir: null, dump }), null);
+export async function openPgliteThreadFromDump(dump: ArrayBuffer, spawn?: Parameters<typeof startPgliteThread>[1]): Promise<Database> {
+  return threadDatabase(await startPgliteThread({ dataDir: null, dump }, spawn), null);
 }
 
 function threadDatabase(thread: PgliteThread, lock: DataDirectoryLock | null): Database {
   return pgliteDatabase(new PrismaClient({ adapter: thread.adapter }), thread.session, async () => {
     await thread.close();
     await lock?.release();
-  });
+  }, thread.lost);
 }
 
 /**
@@ -198,7 +208,7 @@ export function openPgliteFromClient(client: PGlite, lock: DataDirectoryLock | n
   });
 }
 
-function pgliteDatabase(prisma: PrismaClient, session: SqlSession, closeStore: () => Promise<void>): Database {
+function pgliteDatabase(prisma: PrismaClient, session: SqlSession, closeStore: () => Promise<void>, lost = NEVER_LOST): Database {
   const held = new Set<string>();
   return {
     kind: 'pglite',
@@ -216,6 +226,7 @@ function pgliteDatabase(prisma: PrismaClient, session: SqlSession, closeStore: (
     async ping() {
       await session.query('SELECT 1');
     },
+    lost,
     async close() {
       await prisma.$disconnect();
       await closeStore();

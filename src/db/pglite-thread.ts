@@ -27,6 +27,12 @@ export interface PgliteThread {
   readonly adapter: SqlDriverAdapterFactory;
   /** Raw statements (migrations, pings) on the same database. */
   readonly session: SqlSession;
+  /**
+   * Settles if the thread stops without close() being asked (a crash in the
+   * database, an aborted WebAssembly instance): every later query fails, so
+   * whoever owns the database should stop rather than serve without it.
+   */
+  readonly lost: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -46,7 +52,7 @@ function toError(serialized: SerializedError): Error {
 }
 
 /** The worker entry: the compiled .js next to this file, or the .ts source through tsx (tests, `npm start`). */
-function spawnWorker(setup: WorkerSetup): Worker {
+export function spawnPgliteWorker(setup: WorkerSetup): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './pglite-worker.ts' : './pglite-worker.js', import.meta.url);
   if (!fromSource) return new Worker(entry, { workerData: setup });
@@ -65,16 +71,23 @@ function tsxEsmApi(): string {
   return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
 }
 
-export async function startPgliteThread(setup: WorkerSetup): Promise<PgliteThread> {
-  const worker = spawnWorker(setup);
+/** `spawn` is the worker's start (tests wrap it to hold the worker and stop it as a crash would). */
+export async function startPgliteThread(setup: WorkerSetup, spawn: (setup: WorkerSetup) => Worker = spawnPgliteWorker): Promise<PgliteThread> {
+  const worker = spawn(setup);
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let stopped: Error | null = null;
+  let closing = false;
+  let reportLost: (error: Error) => void = () => undefined;
+  const lost = new Promise<Error>((resolve) => {
+    reportLost = resolve;
+  });
 
   const failAll = (error: Error) => {
     stopped ??= error;
     for (const job of waiting.values()) job.reject(error);
     waiting.clear();
+    if (!closing) reportLost(stopped);
   };
   worker.on('message', (reply: WorkerReply) => {
     const job = waiting.get(reply.id);
@@ -112,7 +125,9 @@ export async function startPgliteThread(setup: WorkerSetup): Promise<PgliteThrea
   return {
     adapter: adapterFactory(ask),
     session,
+    lost,
     async close() {
+      closing = true;
       if (!stopped) await ask({ op: 'close' });
       stopped ??= new Error('the embedded database is closed');
       await worker.terminate();

@@ -49,6 +49,12 @@ export interface RunningServer {
   /** Slack's verdict on the credentials: unverified while Slack is out of reach. */
   slack: SlackConnection;
   jobs: BackgroundJobs | null;
+  /**
+   * Settles, once logged, if the database stops for good while serving (the
+   * embedded database's thread dying): every request and job would fail from
+   * then on, so the owner should stop and let a supervisor restart it.
+   */
+  lost: Promise<Error>;
   /** Stops taking requests, lets in-flight work finish, stops jobs, closes the database. */
   stop(): Promise<void>;
 }
@@ -145,7 +151,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       })();
       return stopping;
     };
-    return { url: `http://127.0.0.1:${port}`, port, deps, app, slack: connection, jobs, stop };
+    const lost = db.lost.then((error) => {
+      logger.error('the database stopped and cannot be used again; account-health stops so that it can be restarted', { error });
+      return error;
+    });
+    return { url: `http://127.0.0.1:${port}`, port, deps, app, slack: connection, jobs, lost, stop };
   } catch (error) {
     if (ownsDb) await db.close();
     throw error;

@@ -1,4 +1,5 @@
-// Commands as a user types them, through the real entry point: adding a metric
+// Commands as a user types them, through the command line's dispatcher (the
+// unreachable database through the real entry point in a child process): adding a metric
 // and importing it, refusals that must be one clear line (a future --as-of, a
 // flag without --backfill, a directory, an unreachable database, a token name
 // in use), never a stack trace.
@@ -6,12 +7,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 import { runCliProcess } from '../support/spawn-cli.js';
 
 describe('account-health commands', () => {
   let dir: string;
   let env: Record<string, string>;
-  const cli = (...args: string[]) => runCliProcess(args, env);
+  const cli = (...args: string[]) => runCliInProcess(args, env);
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'account-health-commands-'));
     env = { DATA_DIR: path.join(dir, 'data') };

@@ -1,15 +1,15 @@
 // Event sources, `import events` and derived-metric definitions as a user types
-// them, through the real entry point on the embedded database.
+// them (the command line's dispatcher, run in this process), on the embedded database.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../support/spawn-cli.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 
 describe('events from the command line', () => {
   let dir: string;
   let env: Record<string, string>;
-  const cli = (...args: string[]) => runCliProcess(args, env);
+  const cli = (...args: string[]) => runCliInProcess(args, env);
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'account-health-events-'));
     env = { DATA_DIR: path.join(dir, 'data') };

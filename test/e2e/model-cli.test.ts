@@ -1,5 +1,5 @@
 // `account-health model evaluate|history|restore|import` as a user runs them
-// (the real entry point in a child process), on both databases. A restore or
+// (the command line's dispatcher, run in this process), on both databases. A restore or
 // import recomputes scores with the new version at once, as saving in Slack does.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { MODEL_EXPORT_FORMAT } from '../../src/scoring/model-schema.js';
 import { prepareCliDatabase } from '../support/cli-database.js';
 import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { DECLINING, HEALTHY, recomputeAt, seedAccounts, setMetrics } from '../support/seed.js';
-import { runCliProcess } from '../support/spawn-cli.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 
 const DAY = 86_400_000;
 const DEFAULT_MODEL = { ...DEFAULT_MODELS[0]!, versionId: 0, version: 0 };
@@ -21,7 +21,7 @@ describe.each(DATABASE_KINDS)('account-health model (%s)', (kind: DatabaseKind) 
   let env: Record<string, string>;
   let dir: string;
   let open: () => Promise<Database>;
-  const cli = (...args: string[]) => runCliProcess(['model', ...args], env);
+  const cli = (...args: string[]) => runCliInProcess(['model', ...args], env);
   /** Snapshots of the default model, per version number. */
   const snapshotsByVersion = async () => {
     const db = await open();

@@ -1,5 +1,5 @@
-// `account-health model suggest` as a user runs it (the real entry point in a
-// child process), on both databases: the evidence is printed, nothing changes
+// `account-health model suggest` as a user runs it (the command line's
+// dispatcher, run in this process), on both databases: the evidence is printed, nothing changes
 // without --apply, too few outcomes evaluate only, and --apply saves an
 // audited version that scores are recomputed with and that can be restored.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,13 +12,13 @@ import { prepareCliDatabase } from '../support/cli-database.js';
 import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
 import { seedOutcomePortfolio } from '../support/seed-outcomes.js';
 import { recomputeAt } from '../support/seed.js';
-import { runCliProcess } from '../support/spawn-cli.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 
 describe.each(DATABASE_KINDS)('account-health model suggest (%s)', (kind: DatabaseKind) => {
   let env: Record<string, string>;
   let dir: string;
   let open: () => Promise<Database>;
-  const cli = (...args: string[]) => runCliProcess(['model', ...args], env);
+  const cli = (...args: string[]) => runCliInProcess(['model', ...args], env);
   const withDb = async <T>(fn: (db: Database) => Promise<T>) => {
     const db = await open();
     try {

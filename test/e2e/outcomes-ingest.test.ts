@@ -1,5 +1,5 @@
-// Renewal outcomes arrive by `import outcomes FILE.csv` (the real CLI in a
-// child process) and by POST /api/v1/outcomes, on both databases: bad rows are
+// Renewal outcomes arrive by `import outcomes FILE.csv` (the command line's
+// dispatcher, run in this process) and by POST /api/v1/outcomes, on both databases: bad rows are
 // refused by line or index, the rest kept; re-sending replaces.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { createApiToken } from '../../src/api-tokens/api-tokens.js';
 import type { Database } from '../../src/db/database.js';
 import { prepareCliDatabase } from '../support/cli-database.js';
 import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.js';
-import { runCliProcess } from '../support/spawn-cli.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const ACCOUNTS = [
@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)('import outcomes (%s)', (kind: DatabaseKind) => {
       'Beta Works,2026-06-30,renewed,50000',
       '',
     ].join('\n'));
-    const first = await runCliProcess(['import', 'outcomes', file], env);
+    const first = await runCliInProcess(['import', 'outcomes', file], env);
     expect(first.code).toBe(1);
     expect(first.output).toContain('outcomes: 7 rows read, 3 loaded (3 new, 0 updated), 4 rejected.');
     expect(first.output).toContain('line 4: unknown account "NOBODY"');
@@ -58,7 +58,7 @@ describe.each(DATABASE_KINDS)('import outcomes (%s)', (kind: DatabaseKind) => {
     expect(first.output).toContain('line 7: renewal_date "2026-02-30" is not a valid date (February 2026 has 28 days)');
 
     await writeFile(file, 'account,renewal_date,outcome\nACME,2025-03-31,churned\n');
-    const again = await runCliProcess(['import', 'outcomes', file], env);
+    const again = await runCliInProcess(['import', 'outcomes', file], env);
     expect(again.code).toBe(0);
     expect(again.output).toContain('1 loaded (0 new, 1 updated), 0 rejected');
 
@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('import outcomes (%s)', (kind: DatabaseKind) => {
   it('refuses a file whose header is not the outcomes header', async () => {
     const file = path.join(dir, 'wrong.csv');
     await writeFile(file, 'account,metric,value,observed_at\nACME,nps,3,2026-01-01\n');
-    const result = await runCliProcess(['import', 'outcomes', file], env);
+    const result = await runCliInProcess(['import', 'outcomes', file], env);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/bad header: unknown columns "metric", "value", "observed_at"; missing required columns "renewal_date", "outcome"/);
   }, 60_000);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { HEALTHY } from '../support/seed.js';
-import { runCliProcess } from '../support/spawn-cli.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 
 const DAY = 86_400_000;
 /** Every measure at or past its "poor" threshold: a critical account. */
@@ -19,11 +19,11 @@ const COLLAPSED: Record<string, number> = {
 };
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-describe('a past date is history, not news (real CLI processes, fake Slack)', () => {
+describe('a past date is history, not news (the command line\'s dispatcher, fake Slack)', () => {
   let dir: string;
   let fake: FakeSlack;
   let env: Record<string, string>;
-  const cli = (...args: string[]) => runCliProcess(args, env);
+  const cli = (...args: string[]) => runCliInProcess(args, env);
   const now = new Date();
   const collapsedOn = new Date(now.getTime() - 60 * DAY);
   const pastAsOf = new Date(now.getTime() - 58 * DAY);

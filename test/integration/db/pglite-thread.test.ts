@@ -6,9 +6,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, openPgliteFromClient, openPgliteThreadFromDump, type Database } from '../../../src/db/database.js';
+import { spawnPgliteWorker } from '../../../src/db/pglite-thread.js';
 import { Prisma } from '../../../src/generated/prisma/client.js';
 import { ensureCatalogueAndModels } from '../../../src/models/model-store.js';
 
@@ -94,6 +96,39 @@ describe('PGlite on its own thread', () => {
     } finally {
       await inProcess.close();
     }
+  });
+});
+
+describe('PGlite on its own thread, when the thread dies', () => {
+  /** The thread's database, and a way to stop its worker as a crash would (not through close()). */
+  async function openHeld(): Promise<{ db: Database; crash: () => Promise<number> }> {
+    const bytes = await readFile(inject('pgliteDumpPath'));
+    let worker: Worker | null = null;
+    const db = await openPgliteThreadFromDump(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), (setup) => {
+      worker = spawnPgliteWorker(setup);
+      return worker;
+    });
+    return { db, crash: () => (worker ? worker.terminate() : Promise.reject(new Error('no worker was started'))) };
+  }
+  const settledNow = (lost: Promise<Error>) => Promise.race([lost.then(() => 'lost'), Promise.resolve('not lost')]);
+
+  it('reports the loss once the thread stops unasked, and refuses every later query', async () => {
+    const { db, crash } = await openHeld();
+    await db.ping();
+    expect(await settledNow(db.lost)).toBe('not lost');
+    await crash();
+    const error = await db.lost;
+    expect(error.message).toMatch(/the embedded database thread stopped/);
+    await expect(db.prisma.account.count()).rejects.toThrow(/the embedded database thread stopped/);
+    await expect(db.ping()).rejects.toThrow(/stopped/);
+    await db.close();
+  });
+
+  it('reports nothing when closed as asked', async () => {
+    const { db } = await openHeld();
+    await db.close();
+    // close() returns once the worker has exited: a loss would have been reported by now.
+    expect(await settledNow(db.lost)).toBe('not lost');
   });
 });
 
