@@ -1,13 +1,14 @@
 // The small edges a new user hits in the first hour, through the real entry
-// point: a future-dated CSV line, a segment without a model, changing and
-// removing a metric, `demo | head`, the audit actor without $USER, a model
-// file that does not exist.
+// point: a future-dated CSV line, a segment without a model, `demo | head`,
+// the audit actor without $USER, a model file that does not exist; and
+// changing and removing a metric, through the dispatcher in this process.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
+import { runCliInProcess } from '../support/run-cli-in-process.js';
 import { cliArgs, PROJECT_DIR, runCliProcess } from '../support/spawn-cli.js';
 
 describe('first-hour edges of the command line', () => {
@@ -39,6 +40,8 @@ describe('first-hour edges of the command line', () => {
   }, 120_000);
 
   it('changes and removes a custom metric, refusing both while a model measures it', async () => {
+    // Fourteen commands of pure command logic: the dispatcher in this process (see run-cli-in-process.ts).
+    const cli = (...args: string[]) => runCliInProcess(args, env);
     expect((await cli('metric', 'add', 'api_calls_30d', '--label', 'API calls', '--direction', 'higher')).code).toBe(0);
     const updated = await cli('metric', 'update', 'api_calls_30d', '--label', 'API calls (30 days)', '--freshness-days', '14', '--min', '0');
     expect(updated.output.trim()).toBe('Updated api_calls_30d: --label, --freshness-days, --min.');
