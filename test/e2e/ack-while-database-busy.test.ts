@@ -3,9 +3,9 @@
 // signed /health while one long statement keeps the database busy, and sends
 // the full answer once the database is free. On the main thread (before) the
 // acknowledgement waited for the statement to end.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteThreadFromDump } from '../../src/db/database.js';
+import { migratedPgliteDump } from '../support/databases.js';
 import { HEALTHY, recomputeAt, seedAccounts } from '../support/seed.js';
 import { sendSlashCommand } from '../support/slack-requests.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -18,8 +18,7 @@ const LONG_STATEMENT = 'SELECT count(*)::int AS n FROM generate_series(1, 800000
 describe('/health while the embedded database is busy (pglite on its own thread)', () => {
   let t: TestServer;
   beforeAll(async () => {
-    const dump = await readFile(inject('pgliteDumpPath'));
-    const db = await openPgliteThreadFromDump(dump.buffer.slice(dump.byteOffset, dump.byteOffset + dump.byteLength));
+    const db = await openPgliteThreadFromDump(await migratedPgliteDump());
     t = await startTestServer('pglite', { db, clock: () => now });
     await seedAccounts(t.db, now, [{ externalId: 'ACME-1', name: 'Acme Corp', owner: CSM, metrics: HEALTHY }]);
     await recomputeAt(t.db, now);

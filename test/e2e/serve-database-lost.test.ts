@@ -4,24 +4,18 @@
 // code 1, so a supervisor restarts it instead of keeping a process that
 // answers nothing. The real app, on the thread database `serve` opens; the
 // worker is stopped from outside, as a crash would stop it.
-import { readFile } from 'node:fs/promises';
-import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUntilStopped } from '../../src/cli/command.js';
-import { openPgliteThreadFromDump, type Database } from '../../src/db/database.js';
-import { spawnPgliteWorker } from '../../src/db/pglite-thread.js';
+import type { Database } from '../../src/db/database.js';
+import { openCrashablePgliteThread } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('serve when the embedded database thread dies', () => {
   let db: Database;
-  let worker: Worker | undefined;
+  let crash: () => Promise<number>;
   let t: TestServer;
   beforeAll(async () => {
-    const bytes = await readFile(inject('pgliteDumpPath'));
-    db = await openPgliteThreadFromDump(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), (setup) => {
-      worker = spawnPgliteWorker(setup);
-      return worker;
-    });
+    ({ db, crash } = await openCrashablePgliteThread());
     t = await startTestServer('pglite', { db });
   });
   afterAll(async () => {
@@ -35,7 +29,7 @@ describe('serve when the embedded database thread dies', () => {
     const exited = runUntilStopped(() => t.server.stop(), io, t.server.lost);
     expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
 
-    await worker?.terminate();
+    await crash();
     expect(await exited).toBe(1);
     expect(errors).toEqual([]);
     const logged = t.logLines.map((l) => JSON.parse(l) as { level: string; msg: string; error?: unknown });

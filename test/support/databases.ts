@@ -2,9 +2,11 @@
 // the embedded PGlite and on real PostgreSQL (never a mocked Prisma).
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import type { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openDatabase, openPgliteFromClient, type Database } from '../../src/db/database.js';
+import { openDatabase, openPgliteFromClient, openPgliteThreadFromDump, type Database } from '../../src/db/database.js';
+import { spawnPgliteWorker } from '../../src/db/pglite-thread.js';
 
 export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
 export type DatabaseKind = (typeof DATABASE_KINDS)[number];
@@ -20,6 +22,25 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<Database> 
   }
   const url = await createPostgresDatabase();
   return openDatabase({ kind: 'postgres', url }, { command: 'test' });
+}
+
+/** The suite's migrated PGlite dump, as the ArrayBuffer PGlite loads. */
+export async function migratedPgliteDump(): Promise<ArrayBuffer> {
+  const bytes = await readFile(inject('pgliteDumpPath'));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+/**
+ * A migrated PGlite on its own thread, as `serve` opens it, with `crash()`:
+ * stops the thread's worker from outside, as a crash in the database would.
+ */
+export async function openCrashablePgliteThread(): Promise<{ db: Database; crash: () => Promise<number> }> {
+  let worker: Worker | undefined;
+  const db = await openPgliteThreadFromDump(await migratedPgliteDump(), (setup) => {
+    worker = spawnPgliteWorker(setup);
+    return worker;
+  });
+  return { db, crash: () => (worker ? worker.terminate() : Promise.reject(new Error('no worker was started'))) };
 }
 
 /** A new PostgreSQL database copied from the migrated template; returns its URL. */

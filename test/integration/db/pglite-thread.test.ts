@@ -3,16 +3,15 @@
 // interactive transactions), migrations and the data directory lock still
 // hold, and — the point of it — the event loop keeps running while a long
 // statement runs, where the in-process client holds it until the end.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, openPgliteFromClient, openPgliteThreadFromDump, type Database } from '../../../src/db/database.js';
-import { spawnPgliteWorker } from '../../../src/db/pglite-thread.js';
 import { Prisma } from '../../../src/generated/prisma/client.js';
 import { ensureCatalogueAndModels } from '../../../src/models/model-store.js';
+import { migratedPgliteDump, openCrashablePgliteThread } from '../../support/databases.js';
 
 /** A statement that keeps PGlite busy for a second or more on this machine. */
 const LONG_STATEMENT = 'SELECT count(*)::int AS n FROM generate_series(1, 4000000) AS s WHERE s % 7 = 3';
@@ -34,8 +33,7 @@ describe('PGlite on its own thread', () => {
   let dump: ArrayBuffer;
   let db: Database;
   beforeAll(async () => {
-    const bytes = await readFile(inject('pgliteDumpPath'));
-    dump = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    dump = await migratedPgliteDump();
     db = await openPgliteThreadFromDump(dump);
     await ensureCatalogueAndModels(db.prisma);
   });
@@ -100,20 +98,10 @@ describe('PGlite on its own thread', () => {
 });
 
 describe('PGlite on its own thread, when the thread dies', () => {
-  /** The thread's database, and a way to stop its worker as a crash would (not through close()). */
-  async function openHeld(): Promise<{ db: Database; crash: () => Promise<number> }> {
-    const bytes = await readFile(inject('pgliteDumpPath'));
-    let worker: Worker | null = null;
-    const db = await openPgliteThreadFromDump(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), (setup) => {
-      worker = spawnPgliteWorker(setup);
-      return worker;
-    });
-    return { db, crash: () => (worker ? worker.terminate() : Promise.reject(new Error('no worker was started'))) };
-  }
   const settledNow = (lost: Promise<Error>) => Promise.race([lost.then(() => 'lost'), Promise.resolve('not lost')]);
 
   it('reports the loss once the thread stops unasked, and refuses every later query', async () => {
-    const { db, crash } = await openHeld();
+    const { db, crash } = await openCrashablePgliteThread();
     await db.ping();
     expect(await settledNow(db.lost)).toBe('not lost');
     await crash();
@@ -125,7 +113,7 @@ describe('PGlite on its own thread, when the thread dies', () => {
   });
 
   it('reports nothing when closed as asked', async () => {
-    const { db } = await openHeld();
+    const { db } = await openCrashablePgliteThread();
     await db.close();
     // close() returns once the worker has exited: a loss would have been reported by now.
     expect(await settledNow(db.lost)).toBe('not lost');
